@@ -1,0 +1,218 @@
+/**
+ * The array core: one flat Float64Array plus a row-major shape (the scijs `ndarray` idea without
+ * strides, since every array kullback makes is contiguous). Inputs are always copied, so
+ * nothing a caller passes in is ever mutated or aliased.
+ */
+import { invalidShape, invalidParameter } from "./errors.js";
+
+/** A nested array of numbers of any depth. */
+export type Nested = number | Nested[];
+
+/** Anything that can be read as an array: a number, nested arrays, a typed array, or `{data, shape}`. */
+export type ArrayInput =
+  | number
+  | readonly ArrayInput[]
+  | ArrayLike<number>
+  | NDArray
+  | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
+
+/** A dense, contiguous, row-major float64 array. */
+export class NDArray {
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+
+  constructor(data: Float64Array, shape: readonly number[]) {
+    const n = sizeOf(shape);
+    if (data.length !== n) {
+      throw invalidShape("data", `length ${data.length} does not match shape [${shape.join(", ")}]`, shape);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Element at a multi-index (negative indices are not supported). */
+  get(...index: number[]): number {
+    let off = 0;
+    for (let i = 0; i < this.shape.length; i++) off = off * this.shape[i] + (index[i] ?? 0);
+    return this.data[off];
+  }
+
+  /** Nested plain arrays (a number for a 0-d array). */
+  toNested(): Nested {
+    return toNested(this.data, this.shape);
+  }
+
+  toJSON(): Nested {
+    return this.toNested();
+  }
+
+  static zeros(shape: readonly number[]): NDArray {
+    return new NDArray(new Float64Array(sizeOf(shape)), shape);
+  }
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function toNested(data: ArrayLike<number>, shape: readonly number[], offset = 0): Nested {
+  if (shape.length === 0) return data[offset];
+  const [n, ...rest] = shape;
+  const inner = sizeOf(rest);
+  const out: Nested[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = toNested(data, rest, offset + i * inner);
+  return out;
+}
+
+function isShaped(x: unknown): x is { data: ArrayLike<number>; shape: readonly number[] } {
+  return typeof x === "object" && x !== null && "data" in x && "shape" in x;
+}
+
+function isTyped(x: unknown): x is ArrayLike<number> {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
+}
+
+/**
+ * Reads any {@link ArrayInput} into a fresh NDArray (always a copy). `name` is used in error
+ * messages. Ragged nested arrays raise `InvalidShape`; non-numbers raise `InvalidParameter`.
+ */
+export function asArray(x: ArrayInput, name: string): NDArray {
+  if (typeof x === "number") return new NDArray(Float64Array.of(x), []);
+  if (x instanceof NDArray) return new NDArray(Float64Array.from(x.data), x.shape);
+  if (isShaped(x)) {
+    const shape = [...x.shape];
+    for (const s of shape) {
+      if (!Number.isInteger(s) || s < 0) throw invalidShape(name, `shape [${shape.join(", ")}] is not valid`, shape);
+    }
+    if (x.data.length !== sizeOf(shape)) {
+      throw invalidShape(name, `data has ${x.data.length} values but shape [${shape.join(", ")}] needs ${sizeOf(shape)}`);
+    }
+    return new NDArray(Float64Array.from(x.data as ArrayLike<number>), shape);
+  }
+  if (isTyped(x)) return new NDArray(Float64Array.from(x), [x.length]);
+  if (Array.isArray(x)) {
+    const shape: number[] = [];
+    let probe: unknown = x;
+    while (Array.isArray(probe)) {
+      shape.push(probe.length);
+      probe = probe[0];
+    }
+    const data = new Float64Array(sizeOf(shape));
+    let k = 0;
+    const walk = (v: unknown, depth: number, path: number[]): void => {
+      if (depth === shape.length) {
+        if (typeof v !== "number") {
+          if (Array.isArray(v)) throw invalidShape(name, `ragged nested array at [${path.join(", ")}]`);
+          throw invalidParameter(name, "a number", v, path);
+        }
+        data[k++] = v;
+        return;
+      }
+      if (!Array.isArray(v) || v.length !== shape[depth]) {
+        throw invalidShape(
+          name,
+          `ragged nested array at [${path.join(", ")}]: expected length ${shape[depth]}, got ${Array.isArray(v) ? v.length : "a number"}`,
+        );
+      }
+      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, [...path, i]);
+    };
+    walk(x, 0, []);
+    return new NDArray(data, shape);
+  }
+  throw invalidParameter(name, "a number, an array, a typed array or {data, shape}", x);
+}
+
+/** NumPy broadcasting of shapes; `names` label the error message. */
+export function broadcastShapes(shapes: readonly (readonly number[])[], names: readonly string[] = []): number[] {
+  const nd = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k];
+    for (let i = 0; i < s.length; i++) {
+      const j = nd - s.length + i;
+      const a = out[j];
+      const b = s[i];
+      if (a === b || b === 1) continue;
+      if (a === 1) {
+        out[j] = b;
+        continue;
+      }
+      const desc = shapes.map((sh, t) => `${names[t] ?? `arg${t}`} [${sh.join(", ")}]`).join(", ");
+      throw invalidShape(names.join("/") || "arguments", `batch shapes do not broadcast: ${desc}`, shapes);
+    }
+  }
+  return out;
+}
+
+/**
+ * For each flat index of `outShape`, the flat index into an array of shape `inShape` that
+ * broadcasts to it (NumPy rules, trailing alignment). Returns null when the shapes are equal
+ * (identity map), so callers can skip the indirection.
+ */
+export function broadcastMap(inShape: readonly number[], outShape: readonly number[]): Int32Array | null {
+  if (inShape.length === outShape.length && inShape.every((s, i) => s === outShape[i])) return null;
+  const n = sizeOf(outShape);
+  const nd = outShape.length;
+  const inStrides = new Array<number>(nd).fill(0);
+  let stride = 1;
+  for (let i = inShape.length - 1; i >= 0; i--) {
+    const j = nd - inShape.length + i;
+    inStrides[j] = inShape[i] === 1 ? 0 : stride;
+    stride *= inShape[i];
+  }
+  const map = new Int32Array(n);
+  const idx = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let f = 0; f < n; f++) {
+    map[f] = off;
+    for (let j = nd - 1; j >= 0; j--) {
+      idx[j]++;
+      off += inStrides[j];
+      if (idx[j] < outShape[j]) break;
+      off -= inStrides[j] * idx[j];
+      idx[j] = 0;
+    }
+  }
+  return map;
+}
+
+/** Multi-index of a flat row-major index. */
+export function unravel(flat: number, shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = flat % shape[i];
+    flat = Math.floor(flat / shape[i]);
+  }
+  return out;
+}
+
+/** Broadcasts `a` (a batch of blocks of `blockShape`) to `batchShape`, copying. */
+export function expandBatch(a: NDArray, batchShape: readonly number[], blockNdim: number): NDArray {
+  const block = a.shape.slice(a.shape.length - blockNdim);
+  const inBatch = a.shape.slice(0, a.shape.length - blockNdim);
+  const map = broadcastMap(inBatch, batchShape);
+  if (!map) return a;
+  const bs = sizeOf(block);
+  const out = new Float64Array(map.length * bs);
+  for (let i = 0; i < map.length; i++) out.set(a.data.subarray(map[i] * bs, map[i] * bs + bs), i * bs);
+  return new NDArray(out, [...batchShape, ...block]);
+}
+
+/** Wraps a flat result as `number` for an empty batch shape, else an NDArray. */
+export function result(data: Float64Array, shape: readonly number[]): number | NDArray {
+  return shape.length === 0 ? data[0] : new NDArray(data, shape);
+}
+
+export function shapeString(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}

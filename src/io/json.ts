@@ -1,0 +1,74 @@
+/**
+ * The JSON interchange format of FORMAT.md: a distribution is `{family, ...parameters}`; special
+ * numbers are the strings "Infinity", "-Infinity", "NaN".
+ */
+import { KullbackError, notImplemented, invalidParameter } from "../core/errors.js";
+import type { Distribution } from "../distributions/base.js";
+import { encodeSpecial } from "../distributions/base.js";
+import { Normal } from "../distributions/normal.js";
+import { MultivariateNormal } from "../distributions/multivariate-normal.js";
+import { MultivariateNormalDiag } from "../distributions/multivariate-normal-diag.js";
+import { LowRankMultivariateNormal } from "../distributions/low-rank-multivariate-normal.js";
+import { Independent } from "../distributions/independent.js";
+
+type Parser = (o: Record<string, unknown>) => Distribution;
+
+/** Family name → parser. Families register here. */
+const families: Record<string, Parser> = {
+  Normal: (o) => Normal.fromJSON(o),
+  MultivariateNormal: (o) => MultivariateNormal.fromJSON(o),
+  MultivariateNormalDiag: (o) => MultivariateNormalDiag.fromJSON(o),
+  LowRankMultivariateNormal: (o) => LowRankMultivariateNormal.fromJSON(o),
+  Independent: (o) => Independent.fromJSON(o, fromJSON),
+};
+
+/** Adds a family to the JSON reader (used by families defined outside this file). */
+export function registerFamily(name: string, parse: Parser): void {
+  families[name] = parse;
+}
+
+/** Names of the families the reader knows. */
+export function knownFamilies(): string[] {
+  return Object.keys(families);
+}
+
+/** Replaces "Infinity", "-Infinity" and "NaN" strings anywhere in parsed JSON by numbers. */
+export function decodeSpecial(v: unknown): unknown {
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  if (v === "NaN") return NaN;
+  if (Array.isArray(v)) return v.map(decodeSpecial);
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = decodeSpecial(x);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * Builds a distribution from its JSON object (or JSON text).
+ * @example fromJSON({ family: "Normal", loc: 0, scale: 1 });
+ */
+export function fromJSON(json: unknown): Distribution {
+  const o = decodeSpecial(typeof json === "string" ? JSON.parse(json) : json);
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    throw invalidParameter("distribution", "a JSON object with a `family`", o);
+  }
+  const rec = o as Record<string, unknown>;
+  const family = rec.family;
+  if (typeof family !== "string") throw invalidParameter("family", "a string", family);
+  const parse = families[family];
+  if (!parse) throw notImplemented(`family "${family}" is not implemented (known: ${knownFamilies().join(", ")})`);
+  try {
+    return parse(rec);
+  } catch (e) {
+    if (e instanceof KullbackError) throw e;
+    throw invalidParameter(family, `well-formed parameters (${(e as Error).message})`, rec);
+  }
+}
+
+/** The JSON object of a distribution (special numbers as strings). */
+export function toJSON(d: Distribution): Record<string, unknown> {
+  return encodeSpecial(d.toJSON()) as Record<string, unknown>;
+}

@@ -1,0 +1,200 @@
+/**
+ * KL(p ‖ q) between any two Gaussians given in the factorised form of `gaussian-form.ts`:
+ *
+ *   KL = ½ [ tr(Σq⁻¹Σp) − d + log det Σq − log det Σp + (μq − μp)ᵀ Σq⁻¹ (μq − μp) ].
+ *
+ * When neither side is low-rank, both covariances have triangular factors Lp, Lq (a diagonal one
+ * is its own factor) and with M = Lq⁻¹Lp (lower triangular) the covariance part is
+ *
+ *   tr(MMᵀ) − d − 2 Σ log M_ii = Σ_i φ(t_i) + Σ_{i>j} M_ij²,  t_i = 2(log Lp_ii − log Lq_ii),
+ *   φ(t) = eᵗ − 1 − t = expm1(t) − t ≥ 0,
+ *
+ * a sum of non-negative terms (the TFP `expm1` form generalised): no cancellation, exactly 0 for
+ * p = q, log-variances used directly. With a low-rank side the trace goes through the
+ * capacitance matrix (Woodbury) and the result is clamped at 0 against round-off.
+ */
+import { broadcastMap, broadcastShapes, result, sizeOf, type NDArray } from "../core/array.js";
+import { invalidShape } from "../core/errors.js";
+import { mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
+import { kernels } from "../linalg/kernels.js";
+
+/** φ(t) = eᵗ − 1 − t, accurate to a few ulps for all t (Taylor series near 0). */
+export function expm1MinusX(t: number): number {
+  if (Math.abs(t) < 1e-2) {
+    // t²/2! + t³/3! + ... + t⁸/8!: truncation error < t⁹/9! (relative < 1e-18 here)
+    return t * t * (1 / 2 + t * (1 / 6 + t * (1 / 24 + t * (1 / 120 + t * (1 / 720 + t * (1 / 5040 + t / 40320))))));
+  }
+  return Math.expm1(t) - t;
+}
+
+function checkDims(fp: GaussianForm, fq: GaussianForm): void {
+  if (fp.d !== fq.d) throw invalidShape("q", `event dimension ${fq.d} does not match p's event dimension ${fp.d}`, [fp.d, fq.d]);
+}
+
+/** Triangular factor of covariance element b as a dense lower matrix (diagonal or tril). */
+function denseFactor(f: GaussianForm, b: number, out: Float64Array): void {
+  const d = f.d;
+  const cov = f.cov;
+  if (cov.kind === "tril") {
+    out.set(cov.L.subarray(b * d * d, (b + 1) * d * d));
+    return;
+  }
+  if (cov.kind !== "diag") throw new Error("denseFactor: low-rank has no triangular factor");
+  out.fill(0);
+  for (let i = 0; i < d; i++) out[i * d + i] = Math.exp(0.5 * cov.logVar[b * d + i]);
+}
+
+function logDiagOf(f: GaussianForm, b: number, i: number): number {
+  const cov = f.cov;
+  if (cov.kind === "diag") return 0.5 * cov.logVar[b * f.d + i];
+  if (cov.kind === "tril") return cov.logDiag[b * f.d + i];
+  throw new Error("logDiagOf: low-rank");
+}
+
+/**
+ * tr(Σq⁻¹Σp) − d + log det Σq − log det Σp for covariance elements bp of p and bq of q (≥ 0).
+ * `scratch` holds three d×d work matrices.
+ */
+export function covarianceTerm(fp: GaussianForm, bp: number, fq: GaussianForm, bq: number, scratch: Float64Array[]): number {
+  const d = fp.d;
+  const cp = fp.cov;
+  const cq = fq.cov;
+  if (cp === cq && bp === bq) return 0;
+  if (cp.kind === "diag" && cq.kind === "diag") {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += expm1MinusX(cp.logVar[bp * d + i] - cq.logVar[bq * d + i]);
+    return s;
+  }
+  if (cp.kind !== "lowrank" && cq.kind !== "lowrank") {
+    const [lp, lq, m] = scratch;
+    let off = 0;
+    if (cq.kind === "diag") {
+      // M_ij = Lp_ij / σq_i
+      for (let i = 0; i < d; i++) {
+        const inv = Math.exp(-0.5 * cq.logVar[bq * d + i]);
+        for (let j = 0; j < i; j++) {
+          const v = (cp as { L: Float64Array }).L[bp * d * d + i * d + j] * inv;
+          off += v * v;
+        }
+      }
+    } else {
+      denseFactor(fp, bp, lp);
+      denseFactor(fq, bq, lq);
+      kernels().trilSolveTril(d, lq, 0, lp, 0, m);
+      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) off += m[i * d + j] * m[i * d + j];
+    }
+    let s = off;
+    for (let i = 0; i < d; i++) s += expm1MinusX(2 * (logDiagOf(fp, bp, i) - logDiagOf(fq, bq, i)));
+    return s;
+  }
+  return Math.max(0, traceInvProduct(fp, bp, fq, bq) - d + fq.logDet[bq] - fp.logDet[bp]);
+}
+
+/** tr(Σq⁻¹ Σp) with Σp = S Sᵀ + diag(e) and Σq⁻¹ applied by its factorisation. */
+function traceInvProduct(fp: GaussianForm, bp: number, fq: GaussianForm, bq: number): number {
+  const d = fp.d;
+  const cp = fp.cov;
+  // Σp = S Sᵀ + diag(e)
+  let S: Float64Array | null = null;
+  let s = 0;
+  let e: Float64Array | null = null;
+  if (cp.kind === "diag") {
+    e = new Float64Array(d);
+    for (let i = 0; i < d; i++) e[i] = Math.exp(cp.logVar[bp * d + i]);
+  } else if (cp.kind === "tril") {
+    S = cp.L.subarray(bp * d * d, (bp + 1) * d * d);
+    s = d;
+  } else {
+    S = cp.W.subarray(bp * d * cp.r, (bp + 1) * d * cp.r);
+    s = cp.r;
+    e = cp.D.subarray(bp * d, (bp + 1) * d);
+  }
+  const cq = fq.cov;
+  const k = kernels();
+  if (cq.kind === "diag") {
+    let t = 0;
+    for (let i = 0; i < d; i++) {
+      let row = e ? e[i] : 0;
+      if (S) for (let j = 0; j < s; j++) row += S[i * s + j] * S[i * s + j];
+      t += row * Math.exp(-cq.logVar[bq * d + i]);
+    }
+    return t;
+  }
+  if (cq.kind === "tril") {
+    let t = 0;
+    if (S) {
+      const x = Float64Array.from(S);
+      k.trsmLower(d, s, cq.L, bq * d * d, x, 0);
+      for (let i = 0; i < x.length; i++) t += x[i] * x[i];
+    }
+    if (e) {
+      // Σ_j e_j ‖Lq⁻¹ e_j‖²
+      const inv = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) inv[i * d + i] = 1;
+      k.trsmLower(d, d, cq.L, bq * d * d, inv, 0);
+      for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) t += e[j] * inv[i * d + j] * inv[i * d + j];
+    }
+    return t;
+  }
+  // q low-rank: Σq⁻¹ = Dq⁻¹ − Dq⁻¹Wq C⁻¹ WqᵀDq⁻¹, A = Lc⁻¹ Wqᵀ Dq⁻¹ (r×d)
+  const r = cq.r;
+  const Dq = cq.D.subarray(bq * d, (bq + 1) * d);
+  const Wq = cq.W.subarray(bq * d * r, (bq + 1) * d * r);
+  const A = new Float64Array(r * d);
+  for (let a = 0; a < r; a++) for (let i = 0; i < d; i++) A[a * d + i] = Wq[i * r + a] / Dq[i];
+  k.trsmLower(r, d, cq.capL, bq * r * r, A, 0);
+  let t = 0;
+  for (let i = 0; i < d; i++) {
+    let row = e ? e[i] : 0;
+    if (S) for (let j = 0; j < s; j++) row += S[i * s + j] * S[i * s + j];
+    t += row / Dq[i];
+  }
+  let sub = 0;
+  if (S) {
+    for (let a = 0; a < r; a++) {
+      for (let j = 0; j < s; j++) {
+        let v = 0;
+        for (let i = 0; i < d; i++) v += A[a * d + i] * S[i * s + j];
+        sub += v * v;
+      }
+    }
+  }
+  if (e) for (let a = 0; a < r; a++) for (let i = 0; i < d; i++) sub += e[i] * A[a * d + i] * A[a * d + i];
+  return t - sub;
+}
+
+/** KL(p ‖ q) between two Gaussian forms, batched and broadcast; never negative. */
+export function klGaussianForms(fp: GaussianForm, fq: GaussianForm): number | NDArray {
+  checkDims(fp, fq);
+  const d = fp.d;
+  const shape = broadcastShapes([fp.batchShape, fq.batchShape], ["p", "q"]);
+  const covShape = broadcastShapes([fp.covBatch, fq.covBatch], ["p covariance", "q covariance"]);
+  const n = sizeOf(shape);
+  const nc = sizeOf(covShape);
+  const out = new Float64Array(n);
+  const mcp = broadcastMap(fp.covBatch, covShape);
+  const mcq = broadcastMap(fq.covBatch, covShape);
+  const scratch = [new Float64Array(d * d), new Float64Array(d * d), new Float64Array(d * d)];
+  const term = new Float64Array(nc);
+  for (let c = 0; c < nc; c++) term[c] = covarianceTerm(fp, mcp ? mcp[c] : c, fq, mcq ? mcq[c] : c, scratch);
+  const mt = broadcastMap(covShape, shape);
+  const mlp = broadcastMap(fp.locBatch, shape);
+  const mlq = broadcastMap(fq.locBatch, shape);
+  const mq = broadcastMap(fq.covBatch, shape);
+  const delta = new Float64Array(d);
+  const work = new Float64Array(Math.max(d, fq.cov.kind === "lowrank" ? fq.cov.r : 0));
+  for (let i = 0; i < n; i++) {
+    const po = (mlp ? mlp[i] : i) * d;
+    const qo = (mlq ? mlq[i] : i) * d;
+    let zero = true;
+    for (let j = 0; j < d; j++) {
+      const v = fp.loc[po + j] - fq.loc[qo + j];
+      delta[j] = v;
+      if (v !== 0) zero = false;
+    }
+    const maha = zero ? 0 : mahalanobis(fq, mq ? mq[i] : i, delta, 0, work);
+    const v = 0.5 * (term[mt ? mt[i] : i] + maha);
+    out[i] = v > 0 ? v : 0;
+  }
+  return result(out, shape);
+}

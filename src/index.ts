@@ -15,6 +15,17 @@ export { Independent } from "./distributions/independent.js";
 export { kl, registerKl, klTable, lookupKl, type KlFunction, type KlRow } from "./kl/registry.js";
 export { crossEntropy, jeffreys } from "./divergences/basic.js";
 export { entropy } from "./divergences/entropy.js";
+export {
+  relEntr,
+  klDiv,
+  jensenShannon,
+  jensenShannonDistance,
+  klDivLoss,
+  type EntropyOptions,
+  type JensenShannonOptions,
+  type KlDivLossOptions,
+  type KlDivLossReduction,
+} from "./divergences/elementwise.js";
 export { fromJSON, toJSON, registerFamily } from "./io/json.js";
 export { evaluateCase, checkOutput, registerOps, type CaseOutput } from "./io/eval.js";
 export { kernels, setKernels, jsKernels, type Kernels } from "./linalg/kernels.js";

@@ -1,14 +1,21 @@
-/** `entropy`: of a distribution (its own closed form). */
-import type { NDArray } from "../core/array.js";
+/** `entropy`: of a distribution (its closed form), or SciPy's `stats.entropy` on arrays. */
+import type { ArrayInput, NDArray } from "../core/array.js";
 import { Distribution } from "../distributions/base.js";
-import { invalidParameter } from "../core/errors.js";
+import { entropy as scipyEntropy, type EntropyOptions } from "./elementwise.js";
 
 /**
- * Entropy of a distribution in nats: differential entropy −∫ p log p for continuous families,
- * Shannon entropy for discrete ones. Batched distributions give an NDArray of the batch shape.
- * @example entropy(new Normal(0, 1)); // 1.4189385332046727 = ½ log(2πe)
+ * Entropy in nats.
+ * - `entropy(p)` for a distribution: differential entropy −∫ p log p (continuous families) or
+ *   Shannon entropy (discrete ones); batched distributions give an NDArray of the batch shape.
+ * - `entropy(pk, qk?, {base, axis})` on arrays: SciPy `stats.entropy` semantics (inputs
+ *   normalised along `axis`, default 0; with `qk`, the KL divergence Σ pk log(pk/qk)).
+ * @example
+ * entropy(new Normal(0, 1)); // 1.4189385332046727 = ½ log(2πe)
+ * entropy([0.5, 0.5], undefined, { base: 2 }); // 1 bit
  */
-export function entropy(p: Distribution): number | NDArray {
-  if (!(p instanceof Distribution)) throw invalidParameter("p", "a Distribution", p);
-  return p.entropy();
+export function entropy(p: Distribution): number | NDArray;
+export function entropy(pk: ArrayInput, qk?: ArrayInput, options?: EntropyOptions): number | NDArray;
+export function entropy(p: Distribution | ArrayInput, qk?: ArrayInput, options?: EntropyOptions): number | NDArray {
+  if (p instanceof Distribution) return p.entropy();
+  return scipyEntropy(p, qk, options);
 }

@@ -9,6 +9,7 @@ import { encodeSpecial } from "../distributions/base.js";
 import { kl } from "../kl/registry.js";
 import { crossEntropy, jeffreys } from "../divergences/basic.js";
 import { decodeSpecial, fromJSON } from "./json.js";
+import { elementwiseOps } from "../divergences/elementwise-ops.js";
 
 export type CaseHandler = (c: Record<string, unknown>) => number | NDArray;
 
@@ -19,6 +20,9 @@ const ops: Record<string, CaseHandler> = {
   entropy: (c) => dist(c, "p").entropy(),
   crossEntropy: (c) => crossEntropy(dist(c, "p"), dist(c, "q")),
   jeffreys: (c) => jeffreys(dist(c, "p"), dist(c, "q")),
+  // SciPy / PyTorch elementwise semantics (relEntr, klDiv, scipyEntropy, jensenShannonDistance, klDivLoss)
+  ...elementwiseOps,
+  // ── more op tables are spread here: distances, estimators, mixtures, pairwise ──
 };
 
 /** Adds case handlers (ops) to `kullback eval`. */

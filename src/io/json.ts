@@ -20,6 +20,9 @@ const families: Record<string, Parser> = {
   MultivariateNormalDiag: (o) => MultivariateNormalDiag.fromJSON(o),
   LowRankMultivariateNormal: (o) => LowRankMultivariateNormal.fromJSON(o),
   Independent: (o) => Independent.fromJSON(o, fromJSON),
+  // ── univariate continuous families ──
+  // ── discrete families ──
+  // ── mixtures ──
 };
 
 /** Adds a family to the JSON reader (used by families defined outside this file). */

@@ -70,6 +70,9 @@ const table: KlRow[] = [
   pair(Independent, LowRankMultivariateNormal, klGaussian),
   // ── Independent: sum of the base KL over the reinterpreted axes ──────────────────────────
   pair(Independent, Independent, klIndependent),
+  // ── Univariate continuous families, same family and cross-family (continuous-pairs.ts) ──
+  // ── Discrete families (discrete-pairs.ts) ──
+  // ── Support mismatch: the answer is +Infinity (infinite-pairs.ts) ──
 ];
 
 const exact = new Map<FamilyClass<Distribution>, Map<FamilyClass<Distribution>, KlFunction<Distribution, Distribution>>>();

@@ -6,7 +6,13 @@
 export { KullbackError, type ErrorCode } from "./core/errors.js";
 export { NDArray, asArray, broadcastShapes, type ArrayInput, type Nested } from "./core/array.js";
 export { Random } from "./core/random.js";
-export { Distribution, configure, type DistributionOptions, type SampleOptions, type DistributionJSON } from "./distributions/base.js";
+export {
+  Distribution,
+  configure,
+  type DistributionOptions,
+  type SampleOptions,
+  type DistributionJSON,
+} from "./distributions/base.js";
 export { Normal } from "./distributions/normal.js";
 export { MultivariateNormal } from "./distributions/multivariate-normal.js";
 export { MultivariateNormalDiag } from "./distributions/multivariate-normal-diag.js";

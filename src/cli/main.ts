@@ -30,7 +30,11 @@ function readInput(path: string): string {
 class UsageError extends Error {}
 
 function cmdEval(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { check: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { check: { type: "boolean" } },
+  });
   if (positionals.length !== 1) throw new UsageError("eval needs exactly one FILE (or - for stdin)");
   const lines = readInput(positionals[0]).split("\n");
   let pass = 0;
@@ -43,7 +47,12 @@ function cmdEval(args: string[]): number {
     try {
       c = JSON.parse(text);
     } catch (e) {
-      process.stdout.write(JSON.stringify({ line: ln + 1, error: { code: "InvalidParameter", message: `line ${ln + 1} is not JSON: ${(e as Error).message}` } }) + "\n");
+      process.stdout.write(
+        JSON.stringify({
+          line: ln + 1,
+          error: { code: "InvalidParameter", message: `line ${ln + 1} is not JSON: ${(e as Error).message}` },
+        }) + "\n",
+      );
       fail++;
       continue;
     }
@@ -72,8 +81,11 @@ function cmdKl(args: string[]): number {
     options: { p: { type: "string" }, q: { type: "string" }, json: { type: "boolean" } },
   });
   const pText = values.p ?? (positionals[0] !== undefined ? readInput(positionals[0]) : undefined);
-  const qText = values.q ?? (positionals[values.p ? 0 : 1] !== undefined ? readInput(positionals[values.p ? 0 : 1]) : undefined);
-  if (pText === undefined || qText === undefined) throw new UsageError("kl needs two distributions: P.json Q.json or --p '{…}' --q '{…}'");
+  const qText =
+    values.q ??
+    (positionals[values.p ? 0 : 1] !== undefined ? readInput(positionals[values.p ? 0 : 1]) : undefined);
+  if (pText === undefined || qText === undefined)
+    throw new UsageError("kl needs two distributions: P.json Q.json or --p '{…}' --q '{…}'");
   const parse = (t: string, side: string): unknown => {
     try {
       return JSON.parse(t);

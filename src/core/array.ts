@@ -92,10 +92,14 @@ export function asArray(x: ArrayInput, name: string): NDArray {
   if (isShaped(x)) {
     const shape = [...x.shape];
     for (const s of shape) {
-      if (!Number.isInteger(s) || s < 0) throw invalidShape(name, `shape [${shape.join(", ")}] is not valid`, shape);
+      if (!Number.isInteger(s) || s < 0)
+        throw invalidShape(name, `shape [${shape.join(", ")}] is not valid`, shape);
     }
     if (x.data.length !== sizeOf(shape)) {
-      throw invalidShape(name, `data has ${x.data.length} values but shape [${shape.join(", ")}] needs ${sizeOf(shape)}`);
+      throw invalidShape(
+        name,
+        `data has ${x.data.length} values but shape [${shape.join(", ")}] needs ${sizeOf(shape)}`,
+      );
     }
     return new NDArray(Float64Array.from(x.data as ArrayLike<number>), shape);
   }
@@ -109,31 +113,53 @@ export function asArray(x: ArrayInput, name: string): NDArray {
     }
     const data = new Float64Array(sizeOf(shape));
     let k = 0;
-    const walk = (v: unknown, depth: number, path: number[]): void => {
-      if (depth === shape.length) {
-        if (typeof v !== "number") {
-          if (Array.isArray(v)) throw invalidShape(name, `ragged nested array at [${path.join(", ")}]`);
-          throw invalidParameter(name, "a number", v, path);
+    // fast path: no allocation per element; on a bad element, walk again to name its position
+    const fill = (v: readonly unknown[], depth: number): boolean => {
+      if (v.length !== shape[depth]) return false;
+      if (depth === shape.length - 1) {
+        for (let i = 0; i < v.length; i++) {
+          const e = v[i];
+          if (typeof e !== "number") return false;
+          data[k++] = e;
         }
-        data[k++] = v;
-        return;
+        return true;
       }
-      if (!Array.isArray(v) || v.length !== shape[depth]) {
-        throw invalidShape(
-          name,
-          `ragged nested array at [${path.join(", ")}]: expected length ${shape[depth]}, got ${Array.isArray(v) ? v.length : "a number"}`,
-        );
+      for (let i = 0; i < v.length; i++) {
+        const e = v[i];
+        if (!Array.isArray(e) || !fill(e, depth + 1)) return false;
       }
-      for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, [...path, i]);
+      return true;
     };
-    walk(x, 0, []);
+    if (!fill(x, 0)) locateBad(x, shape, name);
     return new NDArray(data, shape);
   }
   throw invalidParameter(name, "a number, an array, a typed array or {data, shape}", x);
 }
 
+function locateBad(x: unknown, shape: readonly number[], name: string): never {
+  const walk = (v: unknown, depth: number, path: number[]): void => {
+    if (depth === shape.length) {
+      if (typeof v === "number") return;
+      if (Array.isArray(v)) throw invalidShape(name, `ragged nested array at [${path.join(", ")}]`);
+      throw invalidParameter(name, "a number", v, path);
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw invalidShape(
+        name,
+        `ragged nested array at [${path.join(", ")}]: expected length ${shape[depth]}, got ${Array.isArray(v) ? v.length : "a number"}`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, [...path, i]);
+  };
+  walk(x, 0, []);
+  throw invalidShape(name, "malformed nested array");
+}
+
 /** NumPy broadcasting of shapes; `names` label the error message. */
-export function broadcastShapes(shapes: readonly (readonly number[])[], names: readonly string[] = []): number[] {
+export function broadcastShapes(
+  shapes: readonly (readonly number[])[],
+  names: readonly string[] = [],
+): number[] {
   const nd = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(nd).fill(1);
   for (let k = 0; k < shapes.length; k++) {

@@ -58,11 +58,15 @@ export function notPositiveDefinite(
   index?: readonly number[],
   value?: unknown,
 ): KullbackError {
-  return new KullbackError("NotPositiveDefinite", `${argument}${where(index)} is not positive definite: ${reason}`, {
-    argument,
-    index,
-    value,
-  });
+  return new KullbackError(
+    "NotPositiveDefinite",
+    `${argument}${where(index)} is not positive definite: ${reason}`,
+    {
+      argument,
+      index,
+      value,
+    },
+  );
 }
 
 export function notImplemented(message: string): KullbackError {

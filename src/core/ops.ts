@@ -6,7 +6,11 @@ function parts(x: number | NDArray): { data: ArrayLike<number>; shape: readonly 
 }
 
 /** a ⊕ b elementwise, broadcast. */
-export function zipWith(a: number | NDArray, b: number | NDArray, f: (x: number, y: number) => number): number | NDArray {
+export function zipWith(
+  a: number | NDArray,
+  b: number | NDArray,
+  f: (x: number, y: number) => number,
+): number | NDArray {
   const pa = parts(a);
   const pb = parts(b);
   const shape = broadcastShapes([pa.shape, pb.shape], ["a", "b"]);

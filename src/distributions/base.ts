@@ -2,7 +2,16 @@
  * The distribution protocol shared by every family, and the small helpers families use to read,
  * broadcast and validate their parameters.
  */
-import { NDArray, asArray, broadcastShapes, broadcastMap, sizeOf, unravel, result, type ArrayInput } from "../core/array.js";
+import {
+  NDArray,
+  asArray,
+  broadcastShapes,
+  broadcastMap,
+  sizeOf,
+  unravel,
+  result,
+  type ArrayInput,
+} from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
 
 /** Options every constructor accepts. */

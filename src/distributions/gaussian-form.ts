@@ -39,7 +39,12 @@ function batchOf(a: NDArray, blockNdim: number): number[] {
 
 /** Checks `loc` is [..., d] and returns d. */
 export function locDim(loc: NDArray, name: string): number {
-  if (loc.ndim < 1) throw invalidShape(name, `must have at least one axis (the event); got shape [${loc.shape.join(", ")}]`, loc.shape);
+  if (loc.ndim < 1)
+    throw invalidShape(
+      name,
+      `must have at least one axis (the event); got shape [${loc.shape.join(", ")}]`,
+      loc.shape,
+    );
   return loc.shape[loc.ndim - 1];
 }
 
@@ -49,24 +54,44 @@ function checkFiniteArray(a: Float64Array, shape: readonly number[], name: strin
   }
 }
 
-function finish(loc: NDArray, cov: GaussianCov, covBatch: number[], logDet: Float64Array, d: number): GaussianForm {
+function finish(
+  loc: NDArray,
+  cov: GaussianCov,
+  covBatch: number[],
+  logDet: Float64Array,
+  d: number,
+): GaussianForm {
   const locBatch = batchOf(loc, 1);
   const batchShape = broadcastShapes([locBatch, covBatch], ["loc", "covariance"]);
   return { d, batchShape, loc: loc.data, locBatch, cov, covBatch, logDet };
 }
 
 /** Diagonal form from log-variances `[..., d]`. */
-export function diagForm(loc: NDArray, logVar: NDArray, names: { loc: string; scale: string }, validate: boolean): GaussianForm {
+export function diagForm(
+  loc: NDArray,
+  logVar: NDArray,
+  names: { loc: string; scale: string },
+  validate: boolean,
+): GaussianForm {
   const d = locDim(loc, names.loc);
   if (logVar.ndim < 1 || logVar.shape[logVar.ndim - 1] !== d) {
-    throw invalidShape(names.scale, `last axis must have length ${d} to match ${names.loc}; got shape [${logVar.shape.join(", ")}]`, logVar.shape);
+    throw invalidShape(
+      names.scale,
+      `last axis must have length ${d} to match ${names.loc}; got shape [${logVar.shape.join(", ")}]`,
+      logVar.shape,
+    );
   }
   if (validate) {
     checkFiniteArray(loc.data, loc.shape, names.loc);
     for (let i = 0; i < logVar.data.length; i++) {
       const v = logVar.data[i];
       if (Number.isNaN(v) || v === Infinity || v === -Infinity) {
-        throw invalidParameter(names.scale, "positive and finite", names.scale === "logVariance" ? v : Math.exp(v), unravel(i, logVar.shape));
+        throw invalidParameter(
+          names.scale,
+          "positive and finite",
+          names.scale === "logVariance" ? v : Math.exp(v),
+          unravel(i, logVar.shape),
+        );
       }
     }
   }
@@ -83,10 +108,18 @@ export function diagForm(loc: NDArray, logVar: NDArray, names: { loc: string; sc
 
 function checkSquare(m: NDArray, d: number, name: string, locName: string): void {
   if (m.ndim < 2 || m.shape[m.ndim - 1] !== m.shape[m.ndim - 2]) {
-    throw invalidShape(name, `must be a square matrix [..., d, d]; got shape [${m.shape.join(", ")}]`, m.shape);
+    throw invalidShape(
+      name,
+      `must be a square matrix [..., d, d]; got shape [${m.shape.join(", ")}]`,
+      m.shape,
+    );
   }
   if (m.shape[m.ndim - 1] !== d) {
-    throw invalidShape(name, `is ${m.shape[m.ndim - 1]}x${m.shape[m.ndim - 1]} but ${locName} has length ${d}`, m.shape);
+    throw invalidShape(
+      name,
+      `is ${m.shape[m.ndim - 1]}x${m.shape[m.ndim - 1]} but ${locName} has length ${d}`,
+      m.shape,
+    );
   }
 }
 
@@ -97,7 +130,12 @@ function checkSymmetric(a: Float64Array, off: number, d: number, name: string, i
       const y = a[off + j * d + i];
       const tol = 1e-10 * Math.sqrt(Math.abs(a[off + i * d + i] * a[off + j * d + j])) + 1e-300;
       if (!(Math.abs(x - y) <= tol)) {
-        throw notPositiveDefinite(name, `not symmetric: entry [${i}, ${j}] = ${x} but [${j}, ${i}] = ${y}`, index, [x, y]);
+        throw notPositiveDefinite(
+          name,
+          `not symmetric: entry [${i}, ${j}] = ${x} but [${j}, ${i}] = ${y}`,
+          index,
+          [x, y],
+        );
       }
     }
   }
@@ -113,7 +151,12 @@ function factorError(name: string, k: number, pivot: number, index: number[]): n
 }
 
 /** Full form from a covariance matrix (Cholesky per covariance batch element). */
-export function covarianceForm(loc: NDArray, cov: NDArray, names: { loc: string; matrix: string }, validate: boolean): GaussianForm {
+export function covarianceForm(
+  loc: NDArray,
+  cov: NDArray,
+  names: { loc: string; matrix: string },
+  validate: boolean,
+): GaussianForm {
   const d = locDim(loc, names.loc);
   checkSquare(cov, d, names.matrix, names.loc);
   if (validate) {
@@ -143,7 +186,12 @@ export function covarianceForm(loc: NDArray, cov: NDArray, names: { loc: string;
 }
 
 /** Full form from a lower-triangular scale (diagonal must be positive; upper triangle must be zero). */
-export function scaleTrilForm(loc: NDArray, tril: NDArray, names: { loc: string; matrix: string }, validate: boolean): GaussianForm {
+export function scaleTrilForm(
+  loc: NDArray,
+  tril: NDArray,
+  names: { loc: string; matrix: string },
+  validate: boolean,
+): GaussianForm {
   const d = locDim(loc, names.loc);
   checkSquare(tril, d, names.matrix, names.loc);
   const covBatch = batchOf(tril, 2);
@@ -161,12 +209,22 @@ export function scaleTrilForm(loc: NDArray, tril: NDArray, names: { loc: string;
     for (let i = 0; i < d; i++) {
       const lii = L[off + i * d + i];
       if (!(lii > 0)) {
-        throw notPositiveDefinite(names.matrix, `diagonal entry [${i}, ${i}] = ${lii} must be positive`, unravel(b, covBatch), lii);
+        throw notPositiveDefinite(
+          names.matrix,
+          `diagonal entry [${i}, ${i}] = ${lii} must be positive`,
+          unravel(b, covBatch),
+          lii,
+        );
       }
       if (validate) {
         for (let j = i + 1; j < d; j++) {
           if (L[off + i * d + j] !== 0) {
-            throw invalidParameter(names.matrix, `lower triangular (entry [${i}, ${j}] above the diagonal is non-zero)`, L[off + i * d + j], unravel(b, covBatch));
+            throw invalidParameter(
+              names.matrix,
+              `lower triangular (entry [${i}, ${j}] above the diagonal is non-zero)`,
+              L[off + i * d + j],
+              unravel(b, covBatch),
+            );
           }
         }
       }
@@ -184,7 +242,12 @@ export function scaleTrilForm(loc: NDArray, tril: NDArray, names: { loc: string;
  * P = U Uᵀ with U = J Lf J upper triangular, so Σ = U⁻ᵀ U⁻¹ and L = U⁻ᵀ is the lower scale;
  * one Cholesky and one triangular solve, no general inverse.
  */
-export function precisionForm(loc: NDArray, prec: NDArray, names: { loc: string; matrix: string }, validate: boolean): GaussianForm {
+export function precisionForm(
+  loc: NDArray,
+  prec: NDArray,
+  names: { loc: string; matrix: string },
+  validate: boolean,
+): GaussianForm {
   const d = locDim(loc, names.loc);
   checkSquare(prec, d, names.matrix, names.loc);
   if (validate) {
@@ -201,12 +264,14 @@ export function precisionForm(loc: NDArray, prec: NDArray, names: { loc: string;
   for (let b = 0; b < nb; b++) {
     const off = b * d * d;
     if (validate) checkSymmetric(prec.data, off, d, names.matrix, unravel(b, covBatch));
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) rev[i * d + j] = prec.data[off + (d - 1 - i) * d + (d - 1 - j)];
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) rev[i * d + j] = prec.data[off + (d - 1 - i) * d + (d - 1 - j)];
     const info = k.potrf(d, rev, 0);
     if (info !== 0) factorError(names.matrix, info, rev[(info - 1) * (d + 1)], unravel(b, covBatch));
     // Uᵀ[i][j] = U[j][i] = Lf[d-1-j][d-1-i]: lower triangular
     const ut = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) ut[i * d + j] = rev[(d - 1 - j) * d + (d - 1 - i)];
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j <= i; j++) ut[i * d + j] = rev[(d - 1 - j) * d + (d - 1 - i)];
     for (let i = 0; i < d; i++) L[off + i * d + i] = 1;
     k.trsmLower(d, d, ut, 0, L, off);
     let s = 0;
@@ -224,10 +289,18 @@ export function precisionForm(loc: NDArray, prec: NDArray, names: { loc: string;
 export function lowRankForm(loc: NDArray, W: NDArray, D: NDArray, validate: boolean): GaussianForm {
   const d = locDim(loc, "loc");
   if (W.ndim < 2 || W.shape[W.ndim - 2] !== d) {
-    throw invalidShape("covFactor", `must have shape [..., ${d}, r] to match loc of length ${d}; got [${W.shape.join(", ")}]`, W.shape);
+    throw invalidShape(
+      "covFactor",
+      `must have shape [..., ${d}, r] to match loc of length ${d}; got [${W.shape.join(", ")}]`,
+      W.shape,
+    );
   }
   if (D.ndim < 1 || D.shape[D.ndim - 1] !== d) {
-    throw invalidShape("covDiag", `must have shape [..., ${d}] to match loc; got [${D.shape.join(", ")}]`, D.shape);
+    throw invalidShape(
+      "covDiag",
+      `must have shape [..., ${d}] to match loc; got [${D.shape.join(", ")}]`,
+      D.shape,
+    );
   }
   const r = W.shape[W.ndim - 1];
   const covBatch = broadcastShapes([batchOf(W, 2), batchOf(D, 1)], ["covFactor", "covDiag"]);
@@ -236,7 +309,8 @@ export function lowRankForm(loc: NDArray, W: NDArray, D: NDArray, validate: bool
     checkFiniteArray(W.data, W.shape, "covFactor");
   }
   for (let i = 0; i < D.data.length; i++) {
-    if (!(D.data[i] > 0 && D.data[i] < Infinity)) throw invalidParameter("covDiag", "positive and finite", D.data[i], unravel(i, D.shape));
+    if (!(D.data[i] > 0 && D.data[i] < Infinity))
+      throw invalidParameter("covDiag", "positive and finite", D.data[i], unravel(i, D.shape));
   }
   const nb = sizeOf(covBatch);
   const mw = broadcastMap(batchOf(W, 2), covBatch);
@@ -256,7 +330,8 @@ export function lowRankForm(loc: NDArray, W: NDArray, D: NDArray, validate: bool
     for (let a = 0; a < r; a++) {
       for (let c = 0; c <= a; c++) {
         let s = a === c ? 1 : 0;
-        for (let i = 0; i < d; i++) s += (Wb[b * d * r + i * r + a] * Wb[b * d * r + i * r + c]) / Db[b * d + i];
+        for (let i = 0; i < d; i++)
+          s += (Wb[b * d * r + i * r + a] * Wb[b * d * r + i * r + c]) / Db[b * d + i];
         capL[co + a * r + c] = s;
       }
     }
@@ -273,7 +348,13 @@ export function lowRankForm(loc: NDArray, W: NDArray, D: NDArray, validate: bool
  * δᵀ Σ⁻¹ δ for covariance batch element `b` (δ is read from `delta` at `off`, length d).
  * `work` must have length ≥ max(d, r).
  */
-export function mahalanobis(f: GaussianForm, b: number, delta: Float64Array, off: number, work: Float64Array): number {
+export function mahalanobis(
+  f: GaussianForm,
+  b: number,
+  delta: Float64Array,
+  off: number,
+  work: Float64Array,
+): number {
   const d = f.d;
   const cov = f.cov;
   if (cov.kind === "diag") {

@@ -40,7 +40,8 @@ export class Independent extends Distribution {
   constructor(base: Distribution, reinterpretedBatchNdims: number) {
     super();
     const k = reinterpretedBatchNdims;
-    if (!Number.isInteger(k) || k < 0) throw invalidParameter("reinterpretedBatchNdims", "a non-negative integer", k);
+    if (!Number.isInteger(k) || k < 0)
+      throw invalidParameter("reinterpretedBatchNdims", "a non-negative integer", k);
     if (k > base.batchShape.length) {
       throw invalidShape(
         "reinterpretedBatchNdims",
@@ -60,7 +61,11 @@ export class Independent extends Distribution {
   }
 
   toJSON(): DistributionJSON {
-    return { family: this.family, base: this.base.toJSON(), reinterpretedBatchNdims: this.reinterpretedBatchNdims };
+    return {
+      family: this.family,
+      base: this.base.toJSON(),
+      reinterpretedBatchNdims: this.reinterpretedBatchNdims,
+    };
   }
 
   /** Gaussian form when this is Independent(Normal, 1): a diagonal Gaussian. Undefined otherwise. */

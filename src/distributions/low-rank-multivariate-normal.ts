@@ -26,7 +26,11 @@ export class LowRankMultivariateNormal extends VectorGaussian {
   }
 
   static fromJSON(o: Record<string, unknown>): LowRankMultivariateNormal {
-    return new LowRankMultivariateNormal(o.loc as ArrayInput, o.covFactor as ArrayInput, o.covDiag as ArrayInput);
+    return new LowRankMultivariateNormal(
+      o.loc as ArrayInput,
+      o.covFactor as ArrayInput,
+      o.covDiag as ArrayInput,
+    );
   }
 
   toJSON(): DistributionJSON {

@@ -15,13 +15,22 @@ export class MultivariateNormalDiag extends VectorGaussian {
   readonly parametrisation: DiagParametrisation;
   private readonly given: { loc: NDArray; param: NDArray };
 
-  private constructor(form: GaussianForm, parametrisation: DiagParametrisation, given: { loc: NDArray; param: NDArray }) {
+  private constructor(
+    form: GaussianForm,
+    parametrisation: DiagParametrisation,
+    given: { loc: NDArray; param: NDArray },
+  ) {
     super(form);
     this.parametrisation = parametrisation;
     this.given = given;
   }
 
-  private static make(loc: ArrayInput, param: ArrayInput, kind: DiagParametrisation, options?: DistributionOptions): MultivariateNormalDiag {
+  private static make(
+    loc: ArrayInput,
+    param: ArrayInput,
+    kind: DiagParametrisation,
+    options?: DistributionOptions,
+  ): MultivariateNormalDiag {
     const l = asArray(loc, "loc");
     const p = asArray(param, kind);
     const v = shouldValidate(options);
@@ -31,7 +40,8 @@ export class MultivariateNormalDiag extends VectorGaussian {
       logVar = new Float64Array(p.size);
       for (let i = 0; i < p.size; i++) {
         const x = p.data[i];
-        if (v && !(x > 0 && x < Infinity)) throw invalidParameter(kind, "positive and finite", x, unravelIdx(i, p.shape));
+        if (v && !(x > 0 && x < Infinity))
+          throw invalidParameter(kind, "positive and finite", x, unravelIdx(i, p.shape));
         logVar[i] = kind === "variance" ? Math.log(x) : 2 * Math.log(x);
       }
     }
@@ -40,12 +50,20 @@ export class MultivariateNormalDiag extends VectorGaussian {
   }
 
   /** N(loc, diag(variance)). */
-  static fromVariance(loc: ArrayInput, variance: ArrayInput, options?: DistributionOptions): MultivariateNormalDiag {
+  static fromVariance(
+    loc: ArrayInput,
+    variance: ArrayInput,
+    options?: DistributionOptions,
+  ): MultivariateNormalDiag {
     return MultivariateNormalDiag.make(loc, variance, "variance", options);
   }
 
   /** N(loc, diag(scale²)), scale = standard deviations. */
-  static fromScale(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions): MultivariateNormalDiag {
+  static fromScale(
+    loc: ArrayInput,
+    scale: ArrayInput,
+    options?: DistributionOptions,
+  ): MultivariateNormalDiag {
     return MultivariateNormalDiag.make(loc, scale, "scale", options);
   }
 
@@ -56,7 +74,11 @@ export class MultivariateNormalDiag extends VectorGaussian {
    * const post = MultivariateNormalDiag.fromLogVariance(mu, logVar); // [B, d] each
    * kl(post, MultivariateNormalDiag.standard(d)); // Float64 batch of B values
    */
-  static fromLogVariance(loc: ArrayInput, logVariance: ArrayInput, options?: DistributionOptions): MultivariateNormalDiag {
+  static fromLogVariance(
+    loc: ArrayInput,
+    logVariance: ArrayInput,
+    options?: DistributionOptions,
+  ): MultivariateNormalDiag {
     return MultivariateNormalDiag.make(loc, logVariance, "logVariance", options);
   }
 
@@ -69,7 +91,11 @@ export class MultivariateNormalDiag extends VectorGaussian {
   static fromJSON(o: Record<string, unknown>): MultivariateNormalDiag {
     const given = (["variance", "scale", "logVariance"] as const).filter((k) => o[k] !== undefined);
     if (given.length !== 1) {
-      throw invalidParameter("MultivariateNormalDiag", "given exactly one of variance, scale, logVariance", given.length === 0 ? "none" : given.join(", "));
+      throw invalidParameter(
+        "MultivariateNormalDiag",
+        "given exactly one of variance, scale, logVariance",
+        given.length === 0 ? "none" : given.join(", "),
+      );
     }
     return MultivariateNormalDiag.make(o.loc as ArrayInput, o[given[0]] as ArrayInput, given[0]);
   }

@@ -11,21 +11,37 @@ export class MultivariateNormal extends VectorGaussian {
   readonly family = "MultivariateNormal";
   /** Which matrix the user gave (kept for `toJSON`). */
   readonly parametrisation: FullParametrisation;
-  private readonly given: { loc: { data: Float64Array; shape: readonly number[] }; matrix: { data: Float64Array; shape: readonly number[] } };
+  private readonly given: {
+    loc: { data: Float64Array; shape: readonly number[] };
+    matrix: { data: Float64Array; shape: readonly number[] };
+  };
 
-  private constructor(form: GaussianForm, parametrisation: FullParametrisation, given: MultivariateNormal["given"]) {
+  private constructor(
+    form: GaussianForm,
+    parametrisation: FullParametrisation,
+    given: MultivariateNormal["given"],
+  ) {
     super(form);
     this.parametrisation = parametrisation;
     this.given = given;
   }
 
-  private static make(loc: ArrayInput, matrix: ArrayInput, kind: FullParametrisation, options?: DistributionOptions): MultivariateNormal {
+  private static make(
+    loc: ArrayInput,
+    matrix: ArrayInput,
+    kind: FullParametrisation,
+    options?: DistributionOptions,
+  ): MultivariateNormal {
     const l = asArray(loc, "loc");
     const m = asArray(matrix, kind);
     const names = { loc: "loc", matrix: kind };
     const v = shouldValidate(options);
     const form =
-      kind === "covariance" ? covarianceForm(l, m, names, v) : kind === "scaleTril" ? scaleTrilForm(l, m, names, v) : precisionForm(l, m, names, v);
+      kind === "covariance"
+        ? covarianceForm(l, m, names, v)
+        : kind === "scaleTril"
+          ? scaleTrilForm(l, m, names, v)
+          : precisionForm(l, m, names, v);
     return new MultivariateNormal(form, kind, { loc: l, matrix: m });
   }
 
@@ -34,24 +50,40 @@ export class MultivariateNormal extends VectorGaussian {
    * once by Cholesky (a failing pivot raises `NotPositiveDefinite` naming its order).
    * @example MultivariateNormal.fromCovariance([0, 0], [[1, 0.3], [0.3, 2]]).entropy(); // 3.1645...
    */
-  static fromCovariance(loc: ArrayInput, covariance: ArrayInput, options?: DistributionOptions): MultivariateNormal {
+  static fromCovariance(
+    loc: ArrayInput,
+    covariance: ArrayInput,
+    options?: DistributionOptions,
+  ): MultivariateNormal {
     return MultivariateNormal.make(loc, covariance, "covariance", options);
   }
 
   /** N(loc, L Lᵀ) from a lower-triangular scale L with positive diagonal. */
-  static fromScaleTril(loc: ArrayInput, scaleTril: ArrayInput, options?: DistributionOptions): MultivariateNormal {
+  static fromScaleTril(
+    loc: ArrayInput,
+    scaleTril: ArrayInput,
+    options?: DistributionOptions,
+  ): MultivariateNormal {
     return MultivariateNormal.make(loc, scaleTril, "scaleTril", options);
   }
 
   /** N(loc, P⁻¹) from a symmetric positive definite precision matrix P (no explicit inverse is formed). */
-  static fromPrecision(loc: ArrayInput, precision: ArrayInput, options?: DistributionOptions): MultivariateNormal {
+  static fromPrecision(
+    loc: ArrayInput,
+    precision: ArrayInput,
+    options?: DistributionOptions,
+  ): MultivariateNormal {
     return MultivariateNormal.make(loc, precision, "precision", options);
   }
 
   static fromJSON(o: Record<string, unknown>): MultivariateNormal {
     const given = (["covariance", "scaleTril", "precision"] as const).filter((k) => o[k] !== undefined);
     if (given.length !== 1) {
-      throw invalidParameter("MultivariateNormal", "given exactly one of covariance, scaleTril, precision", given.length === 0 ? "none" : given.join(", "));
+      throw invalidParameter(
+        "MultivariateNormal",
+        "given exactly one of covariance, scaleTril, precision",
+        given.length === 0 ? "none" : given.join(", "),
+      );
     }
     return MultivariateNormal.make(o.loc as ArrayInput, o[given[0]] as ArrayInput, given[0]);
   }

@@ -49,7 +49,11 @@ export class Normal extends Distribution {
   }
 
   toJSON(): DistributionJSON {
-    return { family: this.family, loc: paramJSON(this.loc, this.batchShape), scale: paramJSON(this.scale, this.batchShape) };
+    return {
+      family: this.family,
+      loc: paramJSON(this.loc, this.batchShape),
+      scale: paramJSON(this.scale, this.batchShape),
+    };
   }
 
   /** The diagonal Gaussian form with d = 1 (log-variance 2 log scale). */
@@ -57,7 +61,12 @@ export class Normal extends Distribution {
     if (!this._form) {
       const lv = this.scale.map((s) => 2 * Math.log(s));
       const shape = [...this.batchShape, 1];
-      this._form = diagForm(new NDArray(this.loc, shape), new NDArray(lv, shape), { loc: "loc", scale: "scale" }, false);
+      this._form = diagForm(
+        new NDArray(this.loc, shape),
+        new NDArray(lv, shape),
+        { loc: "loc", scale: "scale" },
+        false,
+      );
     }
     return this._form;
   }
@@ -67,7 +76,10 @@ export class Normal extends Distribution {
   }
 
   variance(): number | NDArray {
-    return result(this.scale.map((s) => s * s), this.batchShape);
+    return result(
+      this.scale.map((s) => s * s),
+      this.batchShape,
+    );
   }
 
   logProb(x: ArrayInput): number | NDArray {
@@ -87,8 +99,8 @@ export class Normal extends Distribution {
     const rng = new Random(options.seed);
     const nb = this.loc.length;
     const out = new Float64Array(n * nb);
-    for (let s = 0; s < n; s++) for (let i = 0; i < nb; i++) out[s * nb + i] = this.loc[i] + this.scale[i] * rng.normal();
+    for (let s = 0; s < n; s++)
+      for (let i = 0; i < nb; i++) out[s * nb + i] = this.loc[i] + this.scale[i] * rng.normal();
     return new NDArray(out, [n, ...this.batchShape]);
   }
 }
-

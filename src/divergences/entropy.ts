@@ -15,7 +15,11 @@ import { entropy as scipyEntropy, type EntropyOptions } from "./elementwise.js";
  */
 export function entropy(p: Distribution): number | NDArray;
 export function entropy(pk: ArrayInput, qk?: ArrayInput, options?: EntropyOptions): number | NDArray;
-export function entropy(p: Distribution | ArrayInput, qk?: ArrayInput, options?: EntropyOptions): number | NDArray {
+export function entropy(
+  p: Distribution | ArrayInput,
+  qk?: ArrayInput,
+  options?: EntropyOptions,
+): number | NDArray {
   if (p instanceof Distribution) return p.entropy();
   return scipyEntropy(p, qk, options);
 }

@@ -47,7 +47,8 @@ export function evaluateCase(raw: Record<string, unknown>): CaseOutput {
   try {
     const op = c.op;
     const handler = typeof op === "string" ? ops[op] : undefined;
-    if (!handler) throw notImplemented(`op "${String(op)}" is not implemented (known: ${knownOps().join(", ")})`);
+    if (!handler)
+      throw notImplemented(`op "${String(op)}" is not implemented (known: ${knownOps().join(", ")})`);
     const v = handler(c);
     return { id, value: encodeSpecial(v instanceof NDArray ? v.toNested() : v) };
   } catch (e) {
@@ -60,7 +61,10 @@ export function evaluateCase(raw: Record<string, unknown>): CaseOutput {
  * Checks an output against a case's `expected` with FORMAT.md's rule
  * |r − e| ≤ atol + rtol·|e| elementwise, infinities and NaN matching exactly.
  */
-export function checkOutput(raw: Record<string, unknown>, out: CaseOutput): { pass: boolean; reason?: string } {
+export function checkOutput(
+  raw: Record<string, unknown>,
+  out: CaseOutput,
+): { pass: boolean; reason?: string } {
   const c = decodeSpecial(raw) as Record<string, unknown>;
   const exp = c.expected;
   const rtol = typeof c.rtol === "number" ? c.rtol : 0;
@@ -68,7 +72,10 @@ export function checkOutput(raw: Record<string, unknown>, out: CaseOutput): { pa
   if (exp && typeof exp === "object" && !Array.isArray(exp) && "error" in exp) {
     const code = (exp as { error: string }).error;
     if (out.error?.code === code) return { pass: true };
-    return { pass: false, reason: `expected error ${code}, got ${out.error ? `error ${out.error.code}: ${out.error.message}` : JSON.stringify(out.value)}` };
+    return {
+      pass: false,
+      reason: `expected error ${code}, got ${out.error ? `error ${out.error.code}: ${out.error.message}` : JSON.stringify(out.value)}`,
+    };
   }
   if (out.error) return { pass: false, reason: `unexpected error ${out.error.code}: ${out.error.message}` };
   const got = decodeSpecial(out.value);
@@ -87,9 +94,12 @@ function compare(got: unknown, exp: unknown, rtol: number, atol: number, path: n
     }
     return undefined;
   }
-  if (typeof exp !== "number" || typeof got !== "number") return `at [${path.join(", ")}]: expected ${exp}, got ${JSON.stringify(got)}`;
-  if (Number.isNaN(exp)) return Number.isNaN(got) ? undefined : `at [${path.join(", ")}]: expected NaN, got ${got}`;
-  if (!Number.isFinite(exp)) return got === exp ? undefined : `at [${path.join(", ")}]: expected ${exp}, got ${got}`;
+  if (typeof exp !== "number" || typeof got !== "number")
+    return `at [${path.join(", ")}]: expected ${exp}, got ${JSON.stringify(got)}`;
+  if (Number.isNaN(exp))
+    return Number.isNaN(got) ? undefined : `at [${path.join(", ")}]: expected NaN, got ${got}`;
+  if (!Number.isFinite(exp))
+    return got === exp ? undefined : `at [${path.join(", ")}]: expected ${exp}, got ${got}`;
   if (Math.abs(got - exp) <= atol + rtol * Math.abs(exp)) return undefined;
   return `at [${path.join(", ")}]: expected ${exp}, got ${got} (rel err ${(Math.abs(got - exp) / Math.abs(exp)).toExponential(2)})`;
 }

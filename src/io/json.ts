@@ -62,7 +62,8 @@ export function fromJSON(json: unknown): Distribution {
   const family = rec.family;
   if (typeof family !== "string") throw invalidParameter("family", "a string", family);
   const parse = families[family];
-  if (!parse) throw notImplemented(`family "${family}" is not implemented (known: ${knownFamilies().join(", ")})`);
+  if (!parse)
+    throw notImplemented(`family "${family}" is not implemented (known: ${knownFamilies().join(", ")})`);
   try {
     return parse(rec);
   } catch (e) {

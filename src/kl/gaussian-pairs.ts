@@ -14,8 +14,11 @@ interface HasForm {
 export function gaussianFormOf(x: Distribution & HasForm, side: string): GaussianForm {
   const f = x.toGaussianForm();
   if (!f) {
-    const what = x instanceof Independent ? `Independent(${x.base.family}, ${x.reinterpretedBatchNdims})` : x.family;
-    throw notImplemented(`${side} = ${what} is not a Gaussian on R^d: only Independent(Normal, 1) converts to a diagonal Gaussian`);
+    const what =
+      x instanceof Independent ? `Independent(${x.base.family}, ${x.reinterpretedBatchNdims})` : x.family;
+    throw notImplemented(
+      `${side} = ${what} is not a Gaussian on R^d: only Independent(Normal, 1) converts to a diagonal Gaussian`,
+    );
   }
   return f;
 }
@@ -23,7 +26,10 @@ export function gaussianFormOf(x: Distribution & HasForm, side: string): Gaussia
 /** KL(p ‖ q) for any two Gaussian-family distributions with the same event dimension. */
 export function klGaussian(p: Distribution & HasForm, q: Distribution & HasForm): number | NDArray {
   if (p.eventShape.length !== q.eventShape.length) {
-    throw invalidShape("q", `event shape [${q.eventShape.join(", ")}] does not match p's [${p.eventShape.join(", ")}]`);
+    throw invalidShape(
+      "q",
+      `event shape [${q.eventShape.join(", ")}] does not match p's [${p.eventShape.join(", ")}]`,
+    );
   }
   return klGaussianForms(gaussianFormOf(p, "p"), gaussianFormOf(q, "q"));
 }

@@ -17,18 +17,27 @@ import { broadcastMap, broadcastShapes, result, sizeOf, type NDArray } from "../
 import { invalidShape } from "../core/errors.js";
 import { mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
 import { kernels } from "../linalg/kernels.js";
+import { scratch } from "../linalg/workspace.js";
 
 /** φ(t) = eᵗ − 1 − t, accurate to a few ulps for all t (Taylor series near 0). */
 export function expm1MinusX(t: number): number {
   if (Math.abs(t) < 1e-2) {
     // t²/2! + t³/3! + ... + t⁸/8!: truncation error < t⁹/9! (relative < 1e-18 here)
-    return t * t * (1 / 2 + t * (1 / 6 + t * (1 / 24 + t * (1 / 120 + t * (1 / 720 + t * (1 / 5040 + t / 40320))))));
+    return (
+      t *
+      t *
+      (1 / 2 + t * (1 / 6 + t * (1 / 24 + t * (1 / 120 + t * (1 / 720 + t * (1 / 5040 + t / 40320))))))
+    );
   }
   return Math.expm1(t) - t;
 }
 
 function checkDims(fp: GaussianForm, fq: GaussianForm): void {
-  if (fp.d !== fq.d) throw invalidShape("q", `event dimension ${fq.d} does not match p's event dimension ${fp.d}`, [fp.d, fq.d]);
+  if (fp.d !== fq.d)
+    throw invalidShape("q", `event dimension ${fq.d} does not match p's event dimension ${fp.d}`, [
+      fp.d,
+      fq.d,
+    ]);
 }
 
 /** Triangular factor of covariance element b as a dense lower matrix (diagonal or tril). */
@@ -55,7 +64,13 @@ function logDiagOf(f: GaussianForm, b: number, i: number): number {
  * tr(Σq⁻¹Σp) − d + log det Σq − log det Σp for covariance elements bp of p and bq of q (≥ 0).
  * `scratch` holds three d×d work matrices.
  */
-export function covarianceTerm(fp: GaussianForm, bp: number, fq: GaussianForm, bq: number, scratch: Float64Array[]): number {
+export function covarianceTerm(
+  fp: GaussianForm,
+  bp: number,
+  fq: GaussianForm,
+  bq: number,
+  scratch: Float64Array[],
+): number {
   const d = fp.d;
   const cp = fp.cov;
   const cq = fq.cov;
@@ -66,7 +81,7 @@ export function covarianceTerm(fp: GaussianForm, bp: number, fq: GaussianForm, b
     return s;
   }
   if (cp.kind !== "lowrank" && cq.kind !== "lowrank") {
-    const [lp, lq, m] = scratch;
+    const [lp, , m] = scratch;
     let off = 0;
     if (cq.kind === "diag") {
       // M_ij = Lp_ij / σq_i
@@ -78,9 +93,15 @@ export function covarianceTerm(fp: GaussianForm, bp: number, fq: GaussianForm, b
         }
       }
     } else {
-      denseFactor(fp, bp, lp);
-      denseFactor(fq, bq, lq);
-      kernels().trilSolveTril(d, lq, 0, lp, 0, m);
+      // factors are read in place when triangular; a diagonal one is expanded into scratch
+      let pArr = lp;
+      let pOff = 0;
+      if (cp.kind === "tril") {
+        pArr = cp.L;
+        pOff = bp * d * d;
+      } else denseFactor(fp, bp, lp);
+      const qArr = (cq as { L: Float64Array }).L;
+      kernels().trilSolveTril(d, qArr, bq * d * d, pArr, pOff, m);
       for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) off += m[i * d + j] * m[i * d + j];
     }
     let s = off;
@@ -174,15 +195,15 @@ export function klGaussianForms(fp: GaussianForm, fq: GaussianForm): number | ND
   const out = new Float64Array(n);
   const mcp = broadcastMap(fp.covBatch, covShape);
   const mcq = broadcastMap(fq.covBatch, covShape);
-  const scratch = [new Float64Array(d * d), new Float64Array(d * d), new Float64Array(d * d)];
-  const term = new Float64Array(nc);
-  for (let c = 0; c < nc; c++) term[c] = covarianceTerm(fp, mcp ? mcp[c] : c, fq, mcq ? mcq[c] : c, scratch);
+  const work3 = [scratch(0, d * d), scratch(1, d * d), scratch(2, d * d)];
+  const term = nc === 1 ? scratch(3, 1) : new Float64Array(nc);
+  for (let c = 0; c < nc; c++) term[c] = covarianceTerm(fp, mcp ? mcp[c] : c, fq, mcq ? mcq[c] : c, work3);
   const mt = broadcastMap(covShape, shape);
   const mlp = broadcastMap(fp.locBatch, shape);
   const mlq = broadcastMap(fq.locBatch, shape);
   const mq = broadcastMap(fq.covBatch, shape);
-  const delta = new Float64Array(d);
-  const work = new Float64Array(Math.max(d, fq.cov.kind === "lowrank" ? fq.cov.r : 0));
+  const delta = scratch(4, d);
+  const work = scratch(5, Math.max(d, fq.cov.kind === "lowrank" ? fq.cov.r : 0));
   for (let i = 0; i < n; i++) {
     const po = (mlp ? mlp[i] : i) * d;
     const qo = (mlq ? mlq[i] : i) * d;

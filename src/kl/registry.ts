@@ -28,7 +28,11 @@ export interface KlRow {
 }
 
 /** A typed row: `fn` must accept exactly the two classes named. */
-function pair<P extends Distribution, Q extends Distribution>(p: FamilyClass<P>, q: FamilyClass<Q>, fn: KlFunction<P, Q>): KlRow {
+function pair<P extends Distribution, Q extends Distribution>(
+  p: FamilyClass<P>,
+  q: FamilyClass<Q>,
+  fn: KlFunction<P, Q>,
+): KlRow {
   return { p, q, fn: fn as KlFunction<Distribution, Distribution> };
 }
 
@@ -37,10 +41,15 @@ function klIndependent(p: Independent, q: Independent): number | NDArray {
   const g = klGaussianIfVector(p, q);
   if (g !== undefined) return g;
   if (p.eventShape.length !== q.eventShape.length || p.eventShape.some((s, i) => s !== q.eventShape[i])) {
-    throw invalidShape("q", `event shape [${q.eventShape.join(", ")}] differs from p's [${p.eventShape.join(", ")}]`);
+    throw invalidShape(
+      "q",
+      `event shape [${q.eventShape.join(", ")}] differs from p's [${p.eventShape.join(", ")}]`,
+    );
   }
   if (p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims) {
-    throw notImplemented("KL(Independent ‖ Independent) needs the same reinterpretedBatchNdims on both sides");
+    throw notImplemented(
+      "KL(Independent ‖ Independent) needs the same reinterpretedBatchNdims on both sides",
+    );
   }
   return sumTrailing(kl(p.base, q.base), p.reinterpretedBatchNdims);
 }
@@ -75,7 +84,10 @@ const table: KlRow[] = [
   // ── Support mismatch: the answer is +Infinity (infinite-pairs.ts) ──
 ];
 
-const exact = new Map<FamilyClass<Distribution>, Map<FamilyClass<Distribution>, KlFunction<Distribution, Distribution>>>();
+const exact = new Map<
+  FamilyClass<Distribution>,
+  Map<FamilyClass<Distribution>, KlFunction<Distribution, Distribution>>
+>();
 function index(row: KlRow): void {
   let m = exact.get(row.p);
   if (!m) exact.set(row.p, (m = new Map()));
@@ -92,7 +104,11 @@ export function klTable(): readonly KlRow[] {
  * Registers (or replaces) the closed form KL(p ‖ q) for instances of `P` and `Q`.
  * @example registerKl(MyFamily, Normal, (p, q) => ...);
  */
-export function registerKl<P extends Distribution, Q extends Distribution>(P: FamilyClass<P>, Q: FamilyClass<Q>, fn: KlFunction<P, Q>): void {
+export function registerKl<P extends Distribution, Q extends Distribution>(
+  P: FamilyClass<P>,
+  Q: FamilyClass<Q>,
+  fn: KlFunction<P, Q>,
+): void {
   const row = pair(P, Q, fn);
   const i = table.findIndex((r) => r.p === P && r.q === Q);
   if (i >= 0) table[i] = row;
@@ -101,8 +117,13 @@ export function registerKl<P extends Distribution, Q extends Distribution>(P: Fa
 }
 
 /** The registered KL function for the pair, or undefined. */
-export function lookupKl(p: Distribution, q: Distribution): KlFunction<Distribution, Distribution> | undefined {
-  const hit = exact.get(p.constructor as FamilyClass<Distribution>)?.get(q.constructor as FamilyClass<Distribution>);
+export function lookupKl(
+  p: Distribution,
+  q: Distribution,
+): KlFunction<Distribution, Distribution> | undefined {
+  const hit = exact
+    .get(p.constructor as FamilyClass<Distribution>)
+    ?.get(q.constructor as FamilyClass<Distribution>);
   if (hit) return hit;
   for (const row of table) if (p instanceof row.p && q instanceof row.q) return row.fn;
   return undefined;

@@ -106,18 +106,30 @@ export function logDiagSum(n: number, l: Float64Array, lOff: number): number {
  * Lower-triangular solve M = Lq⁻¹ Lp of two lower-triangular factors (result lower triangular),
  * exploiting the triangular structure of the right-hand side: O(n³/6).
  */
-export function trilSolveTril(n: number, lq: Float64Array, qOff: number, lp: Float64Array, pOff: number, out: Float64Array): void {
-  // column j of M is zero above j; solve rows i >= j only
+export function trilSolveTril(
+  n: number,
+  lq: Float64Array,
+  qOff: number,
+  lp: Float64Array,
+  pOff: number,
+  out: Float64Array,
+): void {
+  // row i of M: (Lp[i, :] − Σ_{k<i} Lq[i, k] M[k, :]) / Lq[i, i]; row k of M is zero past column k,
+  // so every update is a contiguous axpy over columns 0..k
   for (let i = 0; i < n; i++) {
-    const rq = qOff + i * n;
-    const lii = lq[rq + i];
     const ro = i * n;
-    for (let j = 0; j <= i; j++) {
-      let s = lp[pOff + i * n + j];
-      for (let k = j; k < i; k++) s -= lq[rq + k] * out[k * n + j];
-      // division (not multiplication by 1/lii) so that Lq⁻¹Lq is exactly I
-      out[ro + j] = s / lii;
-    }
+    const rp = pOff + i * n;
+    for (let j = 0; j <= i; j++) out[ro + j] = lp[rp + j];
     for (let j = i + 1; j < n; j++) out[ro + j] = 0;
+    const rq = qOff + i * n;
+    for (let k = 0; k < i; k++) {
+      const a = lq[rq + k];
+      if (a === 0) continue;
+      const rk = k * n;
+      for (let j = 0; j <= k; j++) out[ro + j] -= a * out[rk + j];
+    }
+    // division (not multiplication by 1/lii) so that Lq⁻¹Lq is exactly I
+    const lii = lq[rq + i];
+    for (let j = 0; j <= i; j++) out[ro + j] /= lii;
   }
 }

@@ -35,3 +35,97 @@ export {
 export { fromJSON, toJSON, registerFamily } from "./io/json.js";
 export { evaluateCase, checkOutput, registerOps, type CaseOutput } from "./io/eval.js";
 export { kernels, setKernels, jsKernels, type Kernels } from "./linalg/kernels.js";
+export { GaussianMixture, WEIGHT_SUM_TOLERANCE } from "./distributions/gaussian-mixture.js";
+export {
+  klMonteCarlo,
+  crossEntropyMonteCarlo,
+  jsMonteCarlo,
+  fDivergenceMonteCarlo,
+  type MonteCarloOptions,
+  type MonteCarloResult,
+} from "./estimators/monte-carlo.js";
+export {
+  gmmKl,
+  componentKlMatrix,
+  GMM_KL_METHODS,
+  type GmmKlMethod,
+  type GmmKlKind,
+  type GmmKlOptions,
+  type GmmKlResult,
+} from "./estimators/gmm-kl.js";
+export { gmmOps } from "./estimators/gmm-ops.js";
+export type { KlOptions } from "./kl/registry.js";
+// ── univariate continuous families and special functions ──
+export { LogNormal } from "./distributions/log-normal.js";
+export { HalfNormal } from "./distributions/half-normal.js";
+export { Laplace } from "./distributions/laplace.js";
+export { Cauchy } from "./distributions/cauchy.js";
+export { Gumbel } from "./distributions/gumbel.js";
+export { Uniform } from "./distributions/uniform.js";
+export { Exponential } from "./distributions/exponential.js";
+export { Gamma } from "./distributions/gamma.js";
+export { Chi2 } from "./distributions/chi2.js";
+export { Beta } from "./distributions/beta.js";
+export { Pareto } from "./distributions/pareto.js";
+export { Weibull } from "./distributions/weibull.js";
+export { Kumaraswamy } from "./distributions/kumaraswamy.js";
+export { ContinuousBernoulli } from "./distributions/continuous-bernoulli.js";
+export { lgamma, digamma, lbeta, log1mexp, log1pexp, erf, erfc, hurwitzZeta } from "./core/special.js";
+// ── Gaussian distances (Bhattacharyya, Hellinger, Rényi, 2-Wasserstein, Fréchet, Gaussian MI) ──
+export {
+  bhattacharyyaGaussian,
+  hellingerGaussian,
+  renyiGaussian,
+  wasserstein2,
+  frechet,
+  frechetDistance,
+  gaussianMutualInformation,
+  isGaussian,
+} from "./divergences/gaussian-distances.js";
+export { gaussianDistanceOps } from "./divergences/gaussian-distance-ops.js";
+// ── discrete families, their KL pairs and discrete divergences ──
+export { Bernoulli, type ProbsOrLogits } from "./distributions/bernoulli.js";
+export { Binomial, type BinomialParams } from "./distributions/binomial.js";
+export { Geometric } from "./distributions/geometric.js";
+export { Poisson } from "./distributions/poisson.js";
+export { Categorical, PROBS_SUM_TOLERANCE } from "./distributions/categorical.js";
+export { OneHotCategorical } from "./distributions/one-hot-categorical.js";
+export { Dirichlet } from "./distributions/dirichlet.js";
+export { bhattacharyya, hellinger, renyi, js, totalVariation, registerDistance, type DistanceName, type DistanceFunction } from "./divergences/dispatch.js";
+export { jsDiscrete, bhattacharyyaDiscrete, hellingerDiscrete, renyiDiscrete, totalVariationDiscrete } from "./divergences/discrete.js";
+export { fDivergence, CsiszarFunction, type NormalizableCsiszar } from "./divergences/f-divergence.js";
+/** The TFP Csiszár generators by name: csiszar.klForward, csiszar.jensenShannon.selfNormalized, csiszar.amariAlpha(0.5), … */
+export * as csiszar from "./divergences/f-divergence.js";
+export { discreteOps } from "./divergences/discrete-ops.js";
+// ── pairwise divergence matrices (N × M, tiled matrix products) ──
+export {
+  pairwiseKl,
+  pairwiseKlBlocks,
+  pairwise,
+  pairwiseBhattacharyya,
+  pairwiseWasserstein2,
+  pairwiseJs,
+  batchMember,
+  cancellationThreshold,
+  type PairwiseOptions,
+  type PairwiseBlockOptions,
+  type PairwiseBlock,
+  type PairwiseBlocks,
+  type PairwiseProgress,
+  type PairFunction,
+} from "./pairwise/pairwise.js";
+export { pairwiseOps } from "./pairwise/pairwise-ops.js";
+export { gemmNT } from "./pairwise/gemm.js";
+// ── estimators from samples: k-nearest neighbours, kernel two-sample statistics, moments ──
+export {
+  knnKl,
+  knnKlAdaptive,
+  knnKlOneSample,
+  knnKlPerezCruz,
+  type KnnKlOptions,
+  type KnnKlResult,
+  type DuplicatePolicy,
+} from "./estimators/knn.js";
+export { KDTree } from "./estimators/kdtree.js";
+export { mmd2, mmdPermutationTest, energyDistance, ksgMutualInformation, medianHeuristic } from "./estimators/kernel.js";
+export { MomentAccumulator, fitGaussian, type GaussianFit } from "./estimators/moments.js";

@@ -10,6 +10,11 @@ import { kl } from "../kl/registry.js";
 import { crossEntropy, jeffreys } from "../divergences/basic.js";
 import { decodeSpecial, fromJSON } from "./json.js";
 import { elementwiseOps } from "../divergences/elementwise-ops.js";
+import { gmmOps } from "../estimators/gmm-ops.js";
+import { gaussianDistanceOps } from "../divergences/gaussian-distance-ops.js";
+import { discreteOps } from "../divergences/discrete-ops.js";
+import { pairwiseOps } from "../pairwise/pairwise-ops.js";
+import { sampleOps } from "../estimators/sample-ops.js";
 
 export type CaseHandler = (c: Record<string, unknown>) => number | NDArray;
 
@@ -23,6 +28,15 @@ const ops: Record<string, CaseHandler> = {
   // SciPy / PyTorch elementwise semantics (relEntr, klDiv, scipyEntropy, jensenShannonDistance, klDivLoss)
   ...elementwiseOps,
   // ── more op tables are spread here: distances, estimators, mixtures, pairwise ──
+  ...gaussianDistanceOps,
+  // js, bhattacharyya, hellinger, renyi, totalVariation through divergences/dispatch.ts (discrete exact sums,
+  // Gaussian closed forms, registered implementations): after gaussianDistanceOps so the dispatcher serves both
+  ...discreteOps,
+  ...gmmOps,
+  // pairwiseKl: N × M matrices of KL(p_i ‖ q_j) (src/pairwise)
+  ...pairwiseOps,
+  // estimators from samples (knnKl, mmd2, energyDistance, ksgMutualInformation)
+  ...sampleOps,
 };
 
 /** Adds case handlers (ops) to `kullback eval`. */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { KullbackError } from "../src/core/errors.js";
-import { SeededRng, digamma } from "../src/estimators/knn.js";
+import { digamma } from "../src/estimators/knn.js";
+import { Random } from "../src/core/random.js";
 import {
   energyDistance,
   ksgMutualInformation,
@@ -10,9 +11,9 @@ import {
 } from "../src/estimators/kernel.js";
 import { sampleOps } from "../src/estimators/sample-ops.js";
 
-function normals(rng: SeededRng, n: number, d: number, shift = 0): { data: Float64Array; shape: number[] } {
+function normals(rng: Random, n: number, d: number, shift = 0): { data: Float64Array; shape: number[] } {
   const data = new Float64Array(n * d);
-  for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal() + shift;
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal() + shift;
   return { data, shape: [n, d] };
 }
 
@@ -56,7 +57,7 @@ describe("mmd2", () => {
   });
 
   it("unbiased MMD² ≈ 0 for one distribution, clearly > 0 for a shifted one", () => {
-    const rng = new SeededRng(11);
+    const rng = new Random(11);
     const x = normals(rng, 300, 3);
     const y = normals(rng, 300, 3);
     const z = normals(rng, 300, 3, 0.5);
@@ -71,7 +72,7 @@ describe("mmd2", () => {
   });
 
   it("permutation test: small p-value when shifted, large when not, reproducible", () => {
-    const rng = new SeededRng(12);
+    const rng = new Random(12);
     const x = normals(rng, 120, 2);
     const y = normals(rng, 120, 2);
     const z = normals(rng, 120, 2, 0.6);
@@ -128,7 +129,7 @@ describe("energyDistance", () => {
   it("is 0 for identical samples, 4 for two points at distance 2, and grows with a shift", () => {
     expect(energyDistance(X, X)).toBeCloseTo(0, 15);
     expect(energyDistance([[0]], [[2]])).toBe(4);
-    const rng = new SeededRng(4);
+    const rng = new Random(4);
     const a = normals(rng, 200, 2);
     const b = normals(rng, 200, 2);
     const c = normals(rng, 200, 2, 1);
@@ -164,12 +165,12 @@ function ksgBrute(z: number[][], dx: number, k: number): number {
 
 describe("ksgMutualInformation", () => {
   it("matches a direct implementation", () => {
-    const rng = new SeededRng(31);
+    const rng = new Random(31);
     const z: number[][] = [];
     for (let i = 0; i < 150; i++) {
-      const a = rng.nextNormal();
-      const b = rng.nextNormal();
-      const c = rng.nextNormal();
+      const a = rng.normal();
+      const b = rng.normal();
+      const c = rng.normal();
       z.push([a, 0.7 * a + b, c + 0.3 * b]);
     }
     for (const k of [1, 3, 5]) {
@@ -179,18 +180,18 @@ describe("ksgMutualInformation", () => {
   });
 
   it("approaches −½ ln(1 − r²) for a bivariate normal and ≈ 0 under independence", () => {
-    const rng = new SeededRng(32);
+    const rng = new Random(32);
     const N = 2000;
     const r = 0.6;
     const dep = new Float64Array(2 * N);
     const ind = new Float64Array(2 * N);
     for (let i = 0; i < N; i++) {
-      const a = rng.nextNormal();
-      const b = rng.nextNormal();
+      const a = rng.normal();
+      const b = rng.normal();
       dep[2 * i] = a;
       dep[2 * i + 1] = r * a + Math.sqrt(1 - r * r) * b;
       ind[2 * i] = a;
-      ind[2 * i + 1] = rng.nextNormal();
+      ind[2 * i + 1] = rng.normal();
     }
     const truth = -0.5 * Math.log(1 - r * r);
     // KSG at N = 2000, k = 3: sd ≈ 0.015, bias negligible for Gaussians

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import fs from "node:fs";
 import { KullbackError } from "../src/core/errors.js";
 import { KDTree } from "../src/estimators/kdtree.js";
+import { Random } from "../src/core/random.js";
 import {
-  SeededRng,
   digamma,
   kthNeighbourDistances,
   knnKl,
@@ -50,18 +50,18 @@ function passes(r: number, c: KnnCase): boolean {
 }
 
 /** n × d standard normals as a {data, shape} matrix. */
-function normals(rng: SeededRng, n: number, d: number): { data: Float64Array; shape: number[] } {
+function normals(rng: Random, n: number, d: number): { data: Float64Array; shape: number[] } {
   const data = new Float64Array(n * d);
-  for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal();
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
   return { data, shape: [n, d] };
 }
 
 /** Samples of N(mu, L Lᵀ) in 2-D. */
-function gaussian2(rng: SeededRng, n: number, mu: [number, number], L: [number, number, number]) {
+function gaussian2(rng: Random, n: number, mu: [number, number], L: [number, number, number]) {
   const data = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
-    const z0 = rng.nextNormal();
-    const z1 = rng.nextNormal();
+    const z0 = rng.normal();
+    const z1 = rng.normal();
     data[2 * i] = mu[0] + L[0] * z0;
     data[2 * i + 1] = mu[1] + L[1] * z0 + L[2] * z1;
   }
@@ -135,16 +135,16 @@ describe("knn.jsonl reference vectors", () => {
 
 describe("exact neighbour search", () => {
   it("k-d tree and brute force return identical k-th distances (random data, ties, offsets)", () => {
-    const rng = new SeededRng(7);
+    const rng = new Random(7);
     for (const d of [1, 2, 3, 5, 9, 13]) {
       for (const k of [1, 2, 6]) {
         const n = 150;
         const m = 120;
         const off = d % 2 === 0 ? 1e4 : 0; // large offset stresses the ‖a‖²+‖b‖²−2a·b ranking
         const ref = new Float64Array(n * d);
-        for (let i = 0; i < ref.length; i++) ref[i] = off + Math.round(rng.nextNormal() * 8) / 4; // many ties
+        for (let i = 0; i < ref.length; i++) ref[i] = off + Math.round(rng.normal() * 8) / 4; // many ties
         const qry = new Float64Array(m * d);
-        for (let i = 0; i < qry.length; i++) qry[i] = off + Math.round(rng.nextNormal() * 8) / 4;
+        for (let i = 0; i < qry.length; i++) qry[i] = off + Math.round(rng.normal() * 8) / 4;
         const R = { data: ref, shape: [n, d] };
         const Q = { data: qry, shape: [m, d] };
         const a = kthNeighbourDistances(R, Q, k, { method: "kdtree" });
@@ -192,10 +192,10 @@ describe("exact neighbour search", () => {
   });
 
   it("KDTree radius queries count exactly (Euclidean and Chebyshev)", () => {
-    const rng = new SeededRng(3);
+    const rng = new Random(3);
     const n = 300;
     const d = 3;
-    const pts = Float64Array.from({ length: n * d }, () => rng.nextNormal());
+    const pts = Float64Array.from({ length: n * d }, () => rng.normal());
     const te = new KDTree(pts, n, d);
     const tc = new KDTree(pts, n, d, { metric: "chebyshev" });
     for (let i = 0; i < n; i += 23) {
@@ -398,7 +398,7 @@ describe("convergence to the Gaussian closed form", () => {
       let sb = 0;
       const R = 6;
       for (let r = 0; r < R; r++) {
-        const rng = new SeededRng(seedBase + r);
+        const rng = new Random(seedBase + r);
         const x = normals(rng, n, 2);
         const y = gaussian2(rng, n, MU_Q, L_Q);
         const err = knnKl(x, y, { k: 5 }).estimate - KL_PQ;
@@ -419,7 +419,7 @@ describe("convergence to the Gaussian closed form", () => {
   });
 
   it("adaptive and one-sample estimators approach the closed form", () => {
-    const rng = new SeededRng(99);
+    const rng = new Random(99);
     const n = 5000;
     const x = normals(rng, n, 2);
     const y = gaussian2(rng, n, MU_Q, L_Q);
@@ -451,7 +451,7 @@ describe("convergence to the Gaussian closed form", () => {
 
 describe("knnKlAdaptive", () => {
   it("matches a direct implementation of the rule on a small sample, on both back-ends", () => {
-    const rng = new SeededRng(5);
+    const rng = new Random(5);
     const n = 40;
     const m = 30;
     const d = 3;
@@ -501,7 +501,7 @@ describe("knnKlOneSample", () => {
   });
 
   it("is invariant to the power-of-two rescaling used internally", () => {
-    const rng = new SeededRng(8);
+    const rng = new Random(8);
     const x = normals(rng, 200, 2);
     const big = { data: x.data.map((v) => v * 1e200), shape: x.shape };
     const a = knnKlOneSample(x, () => 0).entropy;
@@ -512,7 +512,7 @@ describe("knnKlOneSample", () => {
 
 describe("confidence intervals (subsampling)", () => {
   it("are reproducible, bracket the estimate and scale like 1/sqrt(n)", () => {
-    const rng = new SeededRng(21);
+    const rng = new Random(21);
     const n = 2000;
     const x = normals(rng, n, 2);
     const y = gaussian2(rng, n, MU_Q, L_Q);
@@ -549,7 +549,7 @@ describe("special functions and PRNG", () => {
     expect(digamma(30)).toBeCloseTo(h - g, 14);
     expect(Math.abs(digamma(1e6) - (Math.log(1e6) - 0.5e-6))).toBeLessThan(1e-12);
     expect(digamma(-0.5)).toBeCloseTo(0.03648997397857652, 13);
-    expect(digamma(0)).toBeNaN();
+    expect(Number.isFinite(digamma(0))).toBe(false);
     expect(digamma(-2)).toBeNaN();
   });
 
@@ -560,28 +560,28 @@ describe("special functions and PRNG", () => {
     expect(Math.exp(logUnitBallVolume(4))).toBeCloseTo((Math.PI * Math.PI) / 2, 14);
   });
 
-  it("SeededRng is reproducible and well distributed", () => {
-    const a = new SeededRng(123);
-    const b = new SeededRng(123);
-    for (let i = 0; i < 10; i++) expect(a.nextUint32()).toBe(b.nextUint32());
-    expect(new SeededRng(1).nextUint32()).not.toBe(new SeededRng(2).nextUint32());
-    expect(new SeededRng(2 ** 40).nextUint32()).not.toBe(new SeededRng(0).nextUint32());
-    const r = new SeededRng(9);
+  it("Random is reproducible and well distributed", () => {
+    const a = new Random(123);
+    const b = new Random(123);
+    for (let i = 0; i < 10; i++) expect(a.nextU32()).toBe(b.nextU32());
+    expect(new Random(1).nextU32()).not.toBe(new Random(2).nextU32());
+    expect(new Random(2 ** 40).nextU32()).not.toBe(new Random(0).nextU32());
+    const r = new Random(9);
     let s = 0;
     let s2 = 0;
     const N = 100000;
     for (let i = 0; i < N; i++) {
-      const z = r.nextNormal();
+      const z = r.normal();
       s += z;
       s2 += z * z;
     }
     expect(Math.abs(s / N)).toBeLessThan(0.015);
     expect(Math.abs(s2 / N - 1)).toBeLessThan(0.02);
     const counts = new Array(7).fill(0);
-    for (let i = 0; i < 70000; i++) counts[r.nextInt(7)]++;
+    for (let i = 0; i < 70000; i++) counts[r.int(7)]++;
     for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(400);
     for (let i = 0; i < 1000; i++) {
-      const u = r.nextFloat();
+      const u = r.uniform();
       expect(u >= 0 && u < 1).toBe(true);
     }
   });

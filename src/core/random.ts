@@ -2,7 +2,7 @@
  * Seeded pseudo-random numbers, identical on every platform.
  *
  * Algorithm (documented so results can be reproduced elsewhere):
- * - the seed (any number; its low 32 bits after `>>> 0`, default 0x9e3779b9) is expanded into
+ * - the seed (an integer, default 0x9e3779b9; above 2³² its high word is mixed into the low one) is expanded into
  *   four 32-bit words by splitmix32;
  * - xoshiro128** generates 32-bit outputs;
  * - a uniform double in [0, 1) takes the top 26 bits of one output and the top 27 bits of the next:
@@ -12,6 +12,8 @@
  * All arithmetic is 32-bit integer (`Math.imul`, `>>>`) except Box–Muller, which uses
  * `Math.log`, `Math.cos`, `Math.sin` (V8's fdlibm ports: bitwise-identical across V8 platforms).
  */
+import { invalidParameter } from "./errors.js";
+
 export class Random {
   private s0: number;
   private s1: number;
@@ -20,7 +22,9 @@ export class Random {
   private spare = NaN;
 
   constructor(seed = 0x9e3779b9) {
-    let x = seed >>> 0;
+    if (!Number.isInteger(seed)) throw invalidParameter("seed", "an integer", seed);
+    // seeds ≥ 2³² (or negative) fold their high word in; seeds in [0, 2³²) start splitmix at the seed
+    let x = ((seed >>> 0) ^ fmix(Math.floor(seed / 4294967296) | 0)) >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
@@ -58,6 +62,17 @@ export class Random {
     return (a * 134217728 + b) / 9007199254740992;
   }
 
+  /** Uniform integer in {0, …, n − 1} by rejection (no modulo bias); n an integer in [1, 2³²]. */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296)
+      throw invalidParameter("n", "an integer in [1, 2^32]", n);
+    const limit = 4294967296 - (4294967296 % n);
+    for (;;) {
+      const v = this.nextU32();
+      if (v < limit) return v % n;
+    }
+  }
+
   /** Standard normal deviate (Box–Muller, pairs cached). */
   normal(): number {
     if (!Number.isNaN(this.spare)) {
@@ -78,6 +93,13 @@ export class Random {
     for (let i = 0; i < out.length; i++) out[i] = this.normal();
     return out;
   }
+}
+
+function fmix(v: number): number {
+  let z = v;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {

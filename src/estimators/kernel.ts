@@ -9,7 +9,8 @@
 import type { ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
 import { KDTree } from "./kdtree.js";
-import { SeededRng, digamma, readSamples, type SampleMatrix } from "./knn.js";
+import { digamma, readSamples, type SampleMatrix } from "./knn.js";
+import { Random } from "../core/random.js";
 
 /** A positive-definite kernel on rows. Must not modify its arguments. */
 export type KernelFunction = (a: Float64Array, b: Float64Array) => number;
@@ -269,7 +270,7 @@ export interface MmdPermutationResult {
 /**
  * Two-sample permutation test of P = Q with the MMD² statistic. The pooled kernel matrix is
  * computed once (the bandwidth, from the pooled sample, does not depend on the labelling); each of
- * B permutations shuffles the pooled rows with {@link SeededRng}(`seed`) (Fisher–Yates), assigns the
+ * B permutations shuffles the pooled rows with {@link Random}(`seed`) (Fisher–Yates), assigns the
  * first n to x, and recomputes MMD². p-value = (1 + #{b : T_b ≥ T_obs}) / (1 + B), which is a valid
  * (slightly conservative) p-value, never 0.
  *
@@ -288,7 +289,7 @@ export function mmdPermutationTest(
   const [xs, ys] = pairSamples(x, y, 2);
   const B = options.permutations ?? 1000;
   if (!Number.isInteger(B) || B < 1) throw invalidParameter("permutations", "a positive integer", B);
-  const rng = new SeededRng(options.seed ?? 0);
+  const rng = new Random(options.seed ?? 0);
   const n = xs.n;
   const N = n + ys.n;
   const z = pool(xs, ys);
@@ -302,7 +303,7 @@ export function mmdPermutationTest(
   let exceed = 0;
   for (let b = 0; b < B; b++) {
     for (let i = N - 1; i > 0; i--) {
-      const j = rng.nextInt(i + 1);
+      const j = rng.int(i + 1);
       const t = perm[i];
       perm[i] = perm[j];
       perm[j] = t;

@@ -47,7 +47,7 @@
  *
  * ## Randomness
  *
- * Confidence intervals use {@link SeededRng}: xoshiro128** (Blackman and Vigna) seeded through
+ * Confidence intervals use {@link Random}: xoshiro128** (Blackman and Vigna) seeded through
  * splitmix32, implemented here so results are reproducible everywhere from the `seed` option.
  */
 import { asArray, type ArrayInput } from "../core/array.js";
@@ -58,36 +58,8 @@ import { KDTree } from "./kdtree.js";
 // Special functions
 // ---------------------------------------------------------------------------------------------
 
-/**
- * The digamma function ψ(x) = d/dx ln Γ(x).
- *
- * Method: for x < 0 the reflection ψ(x) = ψ(1 − x) − π / tan(πx); for 0 < x < 10 the recurrence
- * ψ(x) = ψ(x + 1) − 1/x; for x ≥ 10 the asymptotic series
- * ψ(x) ≈ ln x − 1/(2x) − 1/(12x²) + 1/(120x⁴) − 1/(252x⁶) + 1/(240x⁸) − 1/(132x¹⁰) + 691/(32760x¹²) − 1/(12x¹⁴)
- * (truncation error below 1e-16 there). Accuracy is a few ulps for x > 0.
- *
- * Edge cases: NaN for NaN and at the poles x = 0, −1, −2, …; ψ(+∞) = +∞.
- *
- * @example
- * ```ts
- * digamma(1); // −0.5772156649015329 (minus the Euler–Mascheroni constant)
- * ```
- */
-export function digamma(x: number): number {
-  if (Number.isNaN(x) || x === -Infinity) return NaN;
-  if (x === Infinity) return Infinity;
-  if (x <= 0 && Number.isInteger(x)) return NaN;
-  if (x < 0) return digamma(1 - x) - Math.PI / Math.tan(Math.PI * x);
-  let acc = 0;
-  while (x < 10) {
-    acc -= 1 / x;
-    x += 1;
-  }
-  const f = 1 / (x * x);
-  const series =
-    f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132 - f * (691 / 32760 - f / 12))))));
-  return acc + Math.log(x) - 0.5 / x - series;
-}
+import { digamma } from "../core/special.js";
+export { digamma };
 
 /**
  * Natural log of the volume of the Euclidean unit ball in d dimensions,
@@ -106,109 +78,9 @@ export function logUnitBallVolume(d: number): number {
   return v;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Seeded PRNG
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A small seeded pseudo-random generator, reproducible across platforms.
- *
- * - State: four 32-bit words of xoshiro128** (Blackman and Vigna 2018), filled from the seed by
- *   four steps of splitmix32 (add 0x9e3779b9, then the xor-shift-multiply finaliser with
- *   0x85ebca6b and 0xc2b2ae35). The seed may be any integer: the splitmix state starts at its low 32
- *   bits xored with the finaliser of its high 32 bits (0 for 0 ≤ seed < 2³², so such seeds start
- *   splitmix at the seed itself).
- * - {@link nextFloat}: a double in [0, 1) from 53 random bits (26 bits of one output, 27 of the next).
- * - {@link nextInt}: uniform on {0, …, n − 1} by rejection (no modulo bias).
- * - {@link nextNormal}: standard normal by the Box–Muller transform, r = √(−2 ln u₁) with
- *   u₁ = 1 − uniform ∈ (0, 1], angle 2π u₂; the two values of a pair are returned in turn
- *   (cosine first).
- *
- * @example
- * ```ts
- * const rng = new SeededRng(42);
- * const u = rng.nextFloat(); // same value on every run and machine
- * ```
- */
-export class SeededRng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private e: number;
-  private spare = NaN;
-
-  constructor(seed = 0) {
-    if (!Number.isFinite(seed) || !Number.isInteger(seed)) throw invalidParameter("seed", "an integer", seed);
-    const mix = (v: number): number => {
-      let z = v;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    // seeds below 2^32 start splitmix32 at the seed itself (mix(0) = 0)
-    let sm = ((seed >>> 0) ^ mix(Math.floor(seed / 4294967296) | 0)) >>> 0;
-    const step = (): number => {
-      sm = (sm + 0x9e3779b9) >>> 0;
-      let z = sm;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = step();
-    this.b = step();
-    this.c = step();
-    this.e = step();
-    if ((this.a | this.b | this.c | this.e) === 0) this.a = 1;
-  }
-
-  /** Next unsigned 32-bit output of xoshiro128**. */
-  nextUint32(): number {
-    const s1 = this.b;
-    const x = Math.imul(s1, 5);
-    const out = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
-    const t = s1 << 9;
-    this.c ^= this.a;
-    this.e ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.e;
-    this.c ^= t;
-    this.e = (this.e << 11) | (this.e >>> 21);
-    return out;
-  }
-
-  /** Uniform double in [0, 1) with 53 random bits. */
-  nextFloat(): number {
-    const hi = this.nextUint32() >>> 6; // 26 bits
-    const lo = this.nextUint32() >>> 5; // 27 bits
-    return (hi * 134217728 + lo) / 9007199254740992;
-  }
-
-  /** Uniform integer in {0, …, n − 1}; n must be an integer in [1, 2³²]. */
-  nextInt(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296)
-      throw invalidParameter("n", "an integer in [1, 2^32]", n);
-    const limit = 4294967296 - (4294967296 % n);
-    for (;;) {
-      const v = this.nextUint32();
-      if (v < limit) return v % n;
-    }
-  }
-
-  /** Standard normal deviate (Box–Muller). */
-  nextNormal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const s = this.spare;
-      this.spare = NaN;
-      return s;
-    }
-    const u1 = 1 - this.nextFloat();
-    const u2 = this.nextFloat();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const th = 2 * Math.PI * u2;
-    this.spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  }
-}
+// The seeded generator is the library's one `Random` (src/core/random.ts): xoshiro128** seeded by
+// splitmix32, 53-bit uniforms, Box–Muller normals.
+import { Random } from "../core/random.js";
 
 // ---------------------------------------------------------------------------------------------
 // Input handling
@@ -771,10 +643,10 @@ function wkvCore(
 }
 
 /** Partial Fisher–Yates: `size` distinct indices of {0…n−1}, in random order. */
-function sampleWithoutReplacement(rng: SeededRng, n: number, size: number, perm: Int32Array): void {
+function sampleWithoutReplacement(rng: Random, n: number, size: number, perm: Int32Array): void {
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = 0; i < size; i++) {
-    const j = i + rng.nextInt(n - i);
+    const j = i + rng.int(n - i);
     const t = perm[i];
     perm[i] = perm[j];
     perm[j] = t;
@@ -815,7 +687,7 @@ function quantileSorted(sorted: Float64Array, p: number): number {
  * kldest's `kld_ci_subsampling`. The ordinary bootstrap is unusable here, since resampling with
  * replacement creates exact ties and zero distances. B = `bootstrap` (default 200) subsamples of
  * sizes b_n = max(k + 1, ⌊n^(2/3)⌋) and b_m = max(k, ⌊m^(2/3)⌋) are drawn without replacement with
- * {@link SeededRng}(`seed`); with D̂_b their estimates, b = min(b_n, b_m) and N = min(n, m), the
+ * {@link Random}(`seed`); with D̂_b their estimates, b = min(b_n, b_m) and N = min(n, m), the
  * interval is [D̂ − q_(1+c)/2 / √N, D̂ − q_(1−c)/2 / √N] where q are quantiles (type 7) of
  * √b (D̂_b − D̂); `standardError` = sd(D̂_b) √(b/N). Assumes the √N rate of convergence. Non-finite
  * replicates (possible only with `onDuplicates: "infinity"`) are ignored; if the estimate itself is
@@ -846,7 +718,7 @@ export function knnKl(x: ArrayInput, y: ArrayInput, options: KnnKlOptions = {}):
     if (!Number.isInteger(B) || B < 2) throw invalidParameter("bootstrap", "an integer ≥ 2", B);
   }
   const seed = options.seed ?? 0;
-  const rng = ciLevel !== undefined ? new SeededRng(seed) : null;
+  const rng = ciLevel !== undefined ? new Random(seed) : null;
 
   normaliseScale([xs.data, ys.data]);
   const core = wkvCore(xs.data, n, ys.data, m, d, k, policy, method);

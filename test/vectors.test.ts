@@ -18,7 +18,7 @@ describe("reference vectors", () => {
       .split("\n")
       .filter((l) => l.trim());
     // one test per file (listing every failing case) keeps the runner light on ~1000 cases
-    it(`${file}: all ${lines.length} cases pass`, () => {
+    it(`${file}: all ${lines.length} cases pass`, { timeout: 600_000 }, () => {
       const failures: string[] = [];
       for (const line of lines) {
         const c = JSON.parse(line) as Record<string, unknown>;

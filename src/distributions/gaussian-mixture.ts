@@ -322,35 +322,41 @@ export class GaussianMixture extends Distribution {
     const { K, d } = this;
     const f = this.components.form;
     const cov = f.cov;
+    const loc = f.loc;
+    const logNorm = this.logNorm;
     const lk = new Float64Array(K);
     const y = new Float64Array(d);
-    let invStd: Float64Array | undefined;
-    if (cov.kind === "diag") invStd = cov.logVar.map((v) => Math.exp(-0.5 * v));
-    const L = cov.kind === "tril" ? cov.L : undefined;
+    // diagonal: 1/σ per coordinate; full: L and the reciprocals of its diagonal
+    const diag = cov.kind === "diag";
+    const inv = diag ? cov.logVar.map((v) => Math.exp(-0.5 * v)) : new Float64Array(K * d);
+    const L = cov.kind === "tril" ? cov.L : new Float64Array(0);
+    if (!diag)
+      for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) inv[k * d + j] = 1 / L[k * d * d + j * d + j];
     for (let i = 0; i < n; i++) {
       const xo = i * d;
       let max = -Infinity;
+      let nan = false;
       for (let k = 0; k < K; k++) {
-        const c0 = this.logNorm[k];
+        const c0 = logNorm[k];
         if (c0 === -Infinity) {
           lk[k] = -Infinity;
           continue;
         }
         const lo = k * d;
         let q = 0;
-        if (invStd) {
+        if (diag) {
           for (let j = 0; j < d; j++) {
-            const z = (x[xo + j] - f.loc[lo + j]) * invStd[lo + j];
+            const z = (x[xo + j] - loc[lo + j]) * inv[lo + j];
             q += z * z;
           }
         } else {
           // forward substitution L y = x − μ_k
           const Lo = k * d * d;
           for (let j = 0; j < d; j++) {
-            let s = x[xo + j] - f.loc[lo + j];
+            let t = x[xo + j] - loc[lo + j];
             const r = Lo + j * d;
-            for (let t = 0; t < j; t++) s -= L![r + t] * y[t];
-            const v = s / L![r + j];
+            for (let m = 0; m < j; m++) t -= L[r + m] * y[m];
+            const v = t * inv[lo + j];
             y[j] = v;
             q += v * v;
           }
@@ -358,8 +364,13 @@ export class GaussianMixture extends Distribution {
         const v = c0 - 0.5 * q;
         lk[k] = v;
         if (v > max) max = v;
+        else if (v !== v) nan = true;
       }
-      if (max === -Infinity || Number.isNaN(max)) {
+      if (nan) {
+        out[i] = NaN;
+        continue;
+      }
+      if (K === 1 || max === -Infinity) {
         out[i] = max;
         continue;
       }

@@ -10,6 +10,30 @@ import { MultivariateNormal } from "../distributions/multivariate-normal.js";
 import { MultivariateNormalDiag } from "../distributions/multivariate-normal-diag.js";
 import { LowRankMultivariateNormal } from "../distributions/low-rank-multivariate-normal.js";
 import { Independent } from "../distributions/independent.js";
+// univariate continuous families
+import { LogNormal } from "../distributions/log-normal.js";
+import { HalfNormal } from "../distributions/half-normal.js";
+import { Laplace } from "../distributions/laplace.js";
+import { Cauchy } from "../distributions/cauchy.js";
+import { Gumbel } from "../distributions/gumbel.js";
+import { Uniform } from "../distributions/uniform.js";
+import { Exponential } from "../distributions/exponential.js";
+import { Gamma } from "../distributions/gamma.js";
+import { Chi2 } from "../distributions/chi2.js";
+import { Beta } from "../distributions/beta.js";
+import { Pareto } from "../distributions/pareto.js";
+import { Weibull } from "../distributions/weibull.js";
+import { Kumaraswamy } from "../distributions/kumaraswamy.js";
+import { ContinuousBernoulli } from "../distributions/continuous-bernoulli.js";
+// discrete families
+import { Bernoulli } from "../distributions/bernoulli.js";
+import { Binomial } from "../distributions/binomial.js";
+import { Categorical } from "../distributions/categorical.js";
+import { Dirichlet } from "../distributions/dirichlet.js";
+import { Geometric } from "../distributions/geometric.js";
+import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
+import { Poisson } from "../distributions/poisson.js";
+import { GaussianMixture } from "../distributions/gaussian-mixture.js";
 
 type Parser = (o: Record<string, unknown>) => Distribution;
 
@@ -21,8 +45,30 @@ const families: Record<string, Parser> = {
   LowRankMultivariateNormal: (o) => LowRankMultivariateNormal.fromJSON(o),
   Independent: (o) => Independent.fromJSON(o, fromJSON),
   // ── univariate continuous families ──
+  LogNormal: (o) => LogNormal.fromJSON(o),
+  HalfNormal: (o) => HalfNormal.fromJSON(o),
+  Laplace: (o) => Laplace.fromJSON(o),
+  Cauchy: (o) => Cauchy.fromJSON(o),
+  Gumbel: (o) => Gumbel.fromJSON(o),
+  Uniform: (o) => Uniform.fromJSON(o),
+  Exponential: (o) => Exponential.fromJSON(o),
+  Gamma: (o) => Gamma.fromJSON(o),
+  Chi2: (o) => Chi2.fromJSON(o),
+  Beta: (o) => Beta.fromJSON(o),
+  Pareto: (o) => Pareto.fromJSON(o),
+  Weibull: (o) => Weibull.fromJSON(o),
+  Kumaraswamy: (o) => Kumaraswamy.fromJSON(o),
+  ContinuousBernoulli: (o) => ContinuousBernoulli.fromJSON(o),
   // ── discrete families ──
+  Bernoulli: (o) => Bernoulli.fromJSON(o),
+  Binomial: (o) => Binomial.fromJSON(o),
+  Geometric: (o) => Geometric.fromJSON(o),
+  Poisson: (o) => Poisson.fromJSON(o),
+  Categorical: (o) => Categorical.fromJSON(o),
+  OneHotCategorical: (o) => OneHotCategorical.fromJSON(o),
+  Dirichlet: (o) => Dirichlet.fromJSON(o),
   // ── mixtures ──
+  GaussianMixture: (o) => GaussianMixture.fromJSON(o),
 };
 
 /** Adds a family to the JSON reader (used by families defined outside this file). */

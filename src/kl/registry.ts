@@ -14,7 +14,45 @@ import { MultivariateNormalDiag } from "../distributions/multivariate-normal-dia
 import { LowRankMultivariateNormal } from "../distributions/low-rank-multivariate-normal.js";
 import { Independent, sumTrailing } from "../distributions/independent.js";
 import { klGaussian } from "./gaussian-pairs.js";
-import { invalidShape } from "../core/errors.js";
+import { invalidShape, invalidParameter } from "../core/errors.js";
+import { klMonteCarlo } from "../estimators/monte-carlo.js";
+// discrete families (discrete-pairs.ts)
+import { Bernoulli } from "../distributions/bernoulli.js";
+import { Binomial } from "../distributions/binomial.js";
+import { Categorical } from "../distributions/categorical.js";
+import { Dirichlet } from "../distributions/dirichlet.js";
+import { Geometric } from "../distributions/geometric.js";
+import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
+import { Poisson } from "../distributions/poisson.js";
+import {
+  klBernoulliBernoulli,
+  klBernoulliPoisson,
+  klBinomialBinomial,
+  klCategoricalCategorical,
+  klDirichletDirichlet,
+  klGeometricGeometric,
+  klIntegerBySum,
+  klOneHotCategorical,
+  klPoissonPoisson,
+  klSupportMismatch,
+} from "./discrete-pairs.js";
+// univariate continuous families (continuous-pairs.ts, infinite-pairs.ts)
+import { LogNormal } from "../distributions/log-normal.js";
+import { HalfNormal } from "../distributions/half-normal.js";
+import { Laplace } from "../distributions/laplace.js";
+import { Cauchy } from "../distributions/cauchy.js";
+import { Gumbel } from "../distributions/gumbel.js";
+import { Uniform } from "../distributions/uniform.js";
+import { Exponential } from "../distributions/exponential.js";
+import { Gamma } from "../distributions/gamma.js";
+import { Chi2 } from "../distributions/chi2.js";
+import { Beta } from "../distributions/beta.js";
+import { Pareto } from "../distributions/pareto.js";
+import { Weibull } from "../distributions/weibull.js";
+import { Kumaraswamy } from "../distributions/kumaraswamy.js";
+import { ContinuousBernoulli } from "../distributions/continuous-bernoulli.js";
+import * as C from "./continuous-pairs.js";
+import { infinitePairs, klInfinite } from "./infinite-pairs.js";
 
 /** A distribution class (any constructor visibility): what `instanceof` needs. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -80,8 +118,76 @@ const table: KlRow[] = [
   // ── Independent: sum of the base KL over the reinterpreted axes ──────────────────────────
   pair(Independent, Independent, klIndependent),
   // ── Univariate continuous families, same family and cross-family (continuous-pairs.ts) ──
+  // same family
+  pair(LogNormal, LogNormal, C.klLogNormalLogNormal),
+  pair(HalfNormal, HalfNormal, C.klHalfNormalHalfNormal),
+  pair(Laplace, Laplace, C.klLaplaceLaplace),
+  pair(Cauchy, Cauchy, C.klCauchyCauchy),
+  pair(Gumbel, Gumbel, C.klGumbelGumbel),
+  pair(Uniform, Uniform, C.klUniformUniform),
+  pair(Exponential, Exponential, C.klExponentialExponential),
+  pair(Gamma, Gamma, C.klGammaGamma),
+  pair(Chi2, Chi2, C.klGammaGamma),
+  pair(Beta, Beta, C.klBetaBeta),
+  pair(Pareto, Pareto, C.klParetoPareto),
+  pair(Weibull, Weibull, C.klWeibullWeibull),
+  pair(ContinuousBernoulli, ContinuousBernoulli, C.klContinuousBernoulliContinuousBernoulli),
+  // cross family (Chi2 is a Gamma subclass: Gamma rows also match it on either side)
+  pair(Chi2, Gamma, C.klGammaGamma),
+  pair(Gamma, Chi2, C.klGammaGamma),
+  pair(Beta, ContinuousBernoulli, C.klBetaContinuousBernoulli),
+  pair(Beta, Exponential, C.klBetaExponential),
+  pair(Beta, Gamma, C.klBetaGamma),
+  pair(Beta, Normal, C.klBetaNormal),
+  pair(Beta, Uniform, C.klBetaUniform),
+  pair(ContinuousBernoulli, Exponential, C.klContinuousBernoulliExponential),
+  pair(ContinuousBernoulli, Normal, C.klContinuousBernoulliNormal),
+  pair(ContinuousBernoulli, Uniform, C.klContinuousBernoulliUniform),
+  pair(Exponential, Gamma, C.klExponentialGamma),
+  pair(Exponential, Gumbel, C.klExponentialGumbel),
+  pair(Exponential, Normal, C.klExponentialNormal),
+  pair(Gamma, Exponential, C.klGammaExponential),
+  pair(Gamma, Gumbel, C.klGammaGumbel),
+  pair(Gamma, Normal, C.klGammaNormal),
+  pair(Gumbel, Normal, C.klGumbelNormal),
+  pair(Laplace, Normal, C.klLaplaceNormal),
+  pair(Normal, Gumbel, C.klNormalGumbel),
+  pair(Normal, Laplace, C.klNormalLaplace),
+  pair(Pareto, Exponential, C.klParetoExponential),
+  pair(Pareto, Gamma, C.klParetoGamma),
+  pair(Pareto, Normal, C.klParetoNormal),
+  pair(Uniform, Beta, C.klUniformBeta),
+  pair(Uniform, ContinuousBernoulli, C.klUniformContinuousBernoulli),
+  pair(Uniform, Exponential, C.klUniformExponential),
+  pair(Uniform, Gamma, C.klUniformGamma),
+  pair(Uniform, Gumbel, C.klUniformGumbel),
+  pair(Uniform, Normal, C.klUniformNormal),
+  pair(Uniform, Pareto, C.klUniformPareto),
+  pair(Weibull, Gamma, C.klWeibullGamma),
+  pair(Kumaraswamy, Beta, C.klKumaraswamyBeta),
   // ── Discrete families (discrete-pairs.ts) ──
+  pair(Bernoulli, Bernoulli, klBernoulliBernoulli),
+  pair(Binomial, Binomial, klBinomialBinomial),
+  pair(Categorical, Categorical, klCategoricalCategorical),
+  pair(OneHotCategorical, OneHotCategorical, klOneHotCategorical),
+  pair(Dirichlet, Dirichlet, klDirichletDirichlet),
+  pair(Geometric, Geometric, klGeometricGeometric),
+  pair(Poisson, Poisson, klPoissonPoisson),
+  pair(Bernoulli, Poisson, klBernoulliPoisson),
+  // p with a finite support: the exact finite sum Σ p log(p/q) (no PyTorch closed form)
+  pair(Bernoulli, Binomial, klIntegerBySum),
+  pair(Binomial, Bernoulli, klIntegerBySum),
+  pair(Bernoulli, Geometric, klIntegerBySum),
+  pair(Binomial, Geometric, klIntegerBySum),
+  pair(Binomial, Poisson, klIntegerBySum),
   // ── Support mismatch: the answer is +Infinity (infinite-pairs.ts) ──
+  // continuous (infinite-pairs.ts): q vanishes on a set of positive p-probability
+  ...infinitePairs.map(([P, Q]) => pair(P, Q, klInfinite)),
+  // discrete (discrete-pairs.ts): unbounded p against a finite-support q; −log q(0) if p is the point mass at 0
+  pair(Poisson, Bernoulli, klSupportMismatch),
+  pair(Poisson, Binomial, klSupportMismatch),
+  pair(Geometric, Bernoulli, klSupportMismatch),
+  pair(Geometric, Binomial, klSupportMismatch),
 ];
 
 const exact = new Map<
@@ -129,20 +235,38 @@ export function lookupKl(
   return undefined;
 }
 
+/** Options of {@link kl}: the closed form (default) or a Monte Carlo estimate. */
+export interface KlOptions {
+  method?: "closedForm" | "monteCarlo";
+  /** monteCarlo: number of draws of p (default 10 000). */
+  samples?: number;
+  /** monteCarlo: seed (default: `Random`'s default seed). */
+  seed?: number;
+}
+
 /**
  * KL(p ‖ q) = ∫ p log(p/q), in nats, by closed form. Batched: batch shapes broadcast; a
  * scalar batch gives a `number`, otherwise an `NDArray` of the broadcast batch shape.
- * Throws `NotImplemented` for a pair with no closed form.
+ * Throws `NotImplemented` for a pair with no closed form. With `{ method: "monteCarlo" }` it
+ * returns the estimate of `klMonteCarlo(p, q, { samples, seed })` instead (any pair p can be
+ * sampled from and both have log densities; use `klMonteCarlo` for the standard error).
  *
  * @example
  * kl(new Normal(0, 1), new Normal(1, 2)); // 0.4431471805599453
+ * kl(mixP, mixQ, { method: "monteCarlo", samples: 100000, seed: 1 }); // an estimate
  */
-export function kl(p: Distribution, q: Distribution): number | NDArray {
+export function kl(p: Distribution, q: Distribution, options?: KlOptions): number | NDArray {
+  const method = options?.method ?? "closedForm";
+  if (method === "monteCarlo") {
+    return klMonteCarlo(p, q, { samples: options?.samples, seed: options?.seed }).estimate;
+  }
+  if (method !== "closedForm") throw invalidParameter("method", `"closedForm" or "monteCarlo"`, method);
   const fn = lookupKl(p, q);
   if (!fn) {
     throw notImplemented(
       `no closed-form KL is registered for (${p.family} ‖ ${q.family}); ` +
-        `estimate it by Monte Carlo (klMonteCarlo(p, q, { samples, seed })) or register one with registerKl(${p.family}, ${q.family}, fn)`,
+        `estimate it by Monte Carlo (kl(p, q, { method: "monteCarlo", samples, seed }) or klMonteCarlo(p, q, { samples, seed }) for the standard error) ` +
+        `or register one with registerKl(${p.family}, ${q.family}, fn)`,
     );
   }
   return fn(p, q);

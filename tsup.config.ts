@@ -2,7 +2,8 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", tfjs: "src/tfjs/index.ts" },
+    external: [/^@tensorflow\//],
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
@@ -14,6 +15,11 @@ export default defineConfig([
     format: ["esm"],
     target: "node20",
     platform: "node",
-    banner: { js: "#!/usr/bin/env node" },
+    // bundled CommonJS dev dependencies (commander) call require() for Node built-ins
+    banner: {
+      js: '#!/usr/bin/env node\nimport { createRequire as __kullbackCreateRequire } from "node:module";\nconst require = __kullbackCreateRequire(import.meta.url);',
+    },
+    // the published package has no runtime dependencies: bundle the CLI's dev dependencies
+    noExternal: ["commander"],
   },
 ]);

@@ -91,8 +91,23 @@ export { Poisson } from "./distributions/poisson.js";
 export { Categorical, PROBS_SUM_TOLERANCE } from "./distributions/categorical.js";
 export { OneHotCategorical } from "./distributions/one-hot-categorical.js";
 export { Dirichlet } from "./distributions/dirichlet.js";
-export { bhattacharyya, hellinger, renyi, js, totalVariation, registerDistance, type DistanceName, type DistanceFunction } from "./divergences/dispatch.js";
-export { jsDiscrete, bhattacharyyaDiscrete, hellingerDiscrete, renyiDiscrete, totalVariationDiscrete } from "./divergences/discrete.js";
+export {
+  bhattacharyya,
+  hellinger,
+  renyi,
+  js,
+  totalVariation,
+  registerDistance,
+  type DistanceName,
+  type DistanceFunction,
+} from "./divergences/dispatch.js";
+export {
+  jsDiscrete,
+  bhattacharyyaDiscrete,
+  hellingerDiscrete,
+  renyiDiscrete,
+  totalVariationDiscrete,
+} from "./divergences/discrete.js";
 export { fDivergence, CsiszarFunction, type NormalizableCsiszar } from "./divergences/f-divergence.js";
 /** The TFP Csiszár generators by name: csiszar.klForward, csiszar.jensenShannon.selfNormalized, csiszar.amariAlpha(0.5), … */
 export * as csiszar from "./divergences/f-divergence.js";
@@ -129,3 +144,23 @@ export {
 export { KDTree } from "./estimators/kdtree.js";
 export { mmd2, mmdPermutationTest, energyDistance, ksgMutualInformation, medianHeuristic } from "./estimators/kernel.js";
 export { MomentAccumulator, fitGaussian, type GaussianFit } from "./estimators/moments.js";
+// ── file formats: numeric CSV tables and NumPy .npy arrays ──
+export { parseCsv, formatCsv, formatCsvNumber, type CsvTable, type CsvOptions } from "./io/csv.js";
+export { readNpy, writeNpy, encodeNpyHeader, float64LE, isNpy } from "./io/npy.js";
+// ── analytic gradients of Gaussian KL (the backward pass of kullback/tfjs) ──
+export {
+  klGradDiag,
+  klGradNormal,
+  klGradScaleTril,
+  type KlGradOptions,
+  type KlGradResult,
+  type GradReduce,
+  type DiagParams,
+  type NormalParams,
+  type ScaleTrilParams,
+  type DiagGrad,
+  type NormalGrad,
+  type ScaleTrilGrad,
+} from "./gradients/gaussian-grad.js";
+// ── WebAssembly SIMD kernels (opt-in): enableWasm() in Node/workers, await initWasm() first on a browser's main thread ──
+export { enableWasm, disableWasm, initWasm } from "./linalg/wasm.js";

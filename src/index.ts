@@ -164,3 +164,5 @@ export {
 } from "./gradients/gaussian-grad.js";
 // ── WebAssembly SIMD kernels (opt-in): enableWasm() in Node/workers, await initWasm() first on a browser's main thread ──
 export { enableWasm, disableWasm, initWasm } from "./linalg/wasm.js";
+// ── FID from feature matrices ──
+export { frechetFromSamples } from "./estimators/fid.js";

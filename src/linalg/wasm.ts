@@ -1,0 +1,575 @@
+/**
+ * The WebAssembly SIMD backend of the dense kernels (sources in `asm/kernels.ts`, compiled by
+ * `npm run build:wasm` into `./generated/kernels-wasm.ts` as base64, so no file I/O or bundler
+ * plugin is needed).
+ *
+ * - {@link initWasmSync} compiles and instantiates synchronously (Node, workers; some browsers
+ *   refuse synchronous compilation of modules over 4 KB on the main thread, and then it returns
+ *   false); {@link initWasm} is the asynchronous form that works everywhere.
+ * - SIMD is feature-detected with `WebAssembly.validate` on a tiny module; without it, or without
+ *   WebAssembly, every entry point here falls back to the TypeScript kernels. Relaxed SIMD is
+ *   detected and reported ({@link wasmStatus}) but not used (Node 20 has it behind a flag only).
+ * - Data is copied into the module's linear memory, the kernel runs there, results are copied
+ *   out: inputs are never mutated beyond what the kernel contract says.
+ * - {@link wasmKernels} implements the library's {@link Kernels} interface; below the switch-over
+ *   sizes in {@link WASM_SWITCH_OVER} (measured, see there) it delegates to the TypeScript
+ *   kernels, where copying in and out costs more than the SIMD saves.
+ *
+ * Results agree with the TypeScript kernels to round-off (different summation order), except
+ * the fused diagonal KL which follows the TypeScript operation order exactly.
+ *
+ * Opt-in, not the library default: below the switch-over sizes (most Gaussian KL calls, d < 12)
+ * it changes nothing, and the gains above them (kl(MVN, MVN) incl. construction: 1.5× at d = 32,
+ * 3× at d = 100, 6× at d = 300; Cholesky 9–15× at n = 256…2000) come with costs a caller should
+ * choose: the module's memory grows to the largest problem seen and is never returned, results
+ * differ from the TypeScript path in the last bits, and code that keys on `kernels().name`
+ * (the pairwise GEMM) changes path. Turn it on with {@link enableWasm}.
+ */
+import { kernelsWasmBase64 } from "./generated/kernels-wasm.js";
+import * as ts from "./cholesky.js";
+import type { Kernels } from "./kernels.js";
+import { setKernels, jsKernels } from "./kernels.js";
+import { invalidShape } from "../core/errors.js";
+
+/** The raw exports of the compiled module (pointers are byte offsets into `memory`). */
+export interface WasmKernelExports {
+  readonly memory: WebAssembly.Memory;
+  dataPtr(): number;
+  ensure(bytes: number): number;
+  gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+  ): void;
+  syrkLower(n: number, k: number, alpha: number, a: number, lda: number, c: number, ldc: number): void;
+  potrf(n: number, a: number): number;
+  trsmLower(n: number, m: number, l: number, b: number): void;
+  trsmLowerTrans(n: number, m: number, l: number, b: number): void;
+  trsvLower(n: number, l: number, x: number): void;
+  trilSolveTril(n: number, lq: number, lp: number, out: number): void;
+  sqDist(m: number, n: number, d: number, a: number, b: number, out: number, work: number): void;
+  expScalar(x: number): number;
+  expm1Scalar(x: number): number;
+  expm1MinusXScalar(x: number): number;
+  expArray(n: number, x: number, out: number): void;
+  expm1MinusXArray(n: number, x: number, out: number): void;
+  klDiagBatch(
+    nb: number,
+    d: number,
+    locP: number,
+    lvP: number,
+    locQ: number,
+    locQShared: number,
+    lvQ: number,
+    lvQShared: number,
+    out: number,
+    work: number,
+  ): void;
+}
+
+// (module (func (param v128) (result v128) local.get 0 local.get 0 f64x2.add))
+const SIMD_PROBE = [
+  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 6, 1, 0x60, 1, 0x7b, 1, 0x7b, 3, 2, 1, 0, 0x0a, 0x0b, 1, 9, 0, 0x20, 0,
+  0x20, 0, 0xfd, 0xf0, 1, 0x0b,
+];
+// (module (func (param v128) (result v128) local.get 0 local.get 0 local.get 0 f64x2.relaxed_madd))
+const RELAXED_SIMD_PROBE = [
+  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 6, 1, 0x60, 1, 0x7b, 1, 0x7b, 3, 2, 1, 0, 0x0a, 0x0d, 1, 0x0b, 0, 0x20,
+  0, 0x20, 0, 0x20, 0, 0xfd, 0x87, 2, 0x0b,
+];
+
+/** What this runtime supports and whether the kernel module is loaded. */
+export interface WasmStatus {
+  /** WebAssembly is present. */
+  readonly wasm: boolean;
+  /** 128-bit SIMD validates (required by the kernels). */
+  readonly simd: boolean;
+  /** Relaxed SIMD validates (reported only; the kernels do not use it). */
+  readonly relaxedSimd: boolean;
+  /** The kernel module is instantiated. */
+  readonly loaded: boolean;
+  /** Why it is not loaded, when it is not (after an attempt). */
+  readonly error?: string;
+}
+
+function validates(bytes: number[]): boolean {
+  try {
+    return WebAssembly.validate(Uint8Array.from(bytes));
+  } catch {
+    return false;
+  }
+}
+
+const hasWasm = typeof WebAssembly === "object" && typeof WebAssembly.validate === "function";
+let features: { simd: boolean; relaxedSimd: boolean } | null = null;
+function detect(): { simd: boolean; relaxedSimd: boolean } {
+  features ??= {
+    simd: hasWasm && validates(SIMD_PROBE),
+    relaxedSimd: hasWasm && validates(RELAXED_SIMD_PROBE),
+  };
+  return features;
+}
+
+let instance: WasmKernelExports | null = null;
+let base = 0;
+let heapView: Float64Array | null = null;
+let loadError: string | undefined;
+let attempted = false;
+
+function moduleBytes(): Uint8Array {
+  if (typeof atob === "function") {
+    const s = atob(kernelsWasmBase64);
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B) return Uint8Array.from(B.from(kernelsWasmBase64, "base64"));
+  throw new Error("no base64 decoder (atob or Buffer) available");
+}
+
+function adopt(inst: WebAssembly.Instance): void {
+  const ex = inst.exports as unknown as WasmKernelExports;
+  if (!ex.ensure(0)) throw new Error("could not allocate the kernels' working memory");
+  base = ex.dataPtr();
+  instance = ex;
+  heapView = null;
+}
+
+function precheck(): boolean {
+  attempted = true;
+  if (!hasWasm) {
+    loadError = "WebAssembly is not available";
+    return false;
+  }
+  if (!detect().simd) {
+    loadError = "WebAssembly SIMD is not supported";
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Compiles and instantiates the kernel module synchronously (Node, web workers). Returns true
+ * when the WASM kernels are usable; false (with the reason in {@link wasmStatus}) when
+ * WebAssembly or SIMD is missing, or synchronous compilation is refused (a browser's main thread
+ * may refuse modules over 4 KB; this one is ≈ 14 KB).
+ *
+ * @example
+ * if (initWasmSync()) setKernels(wasmKernels);
+ */
+export function initWasmSync(): boolean {
+  if (instance) return true;
+  if (!precheck()) return false;
+  try {
+    adopt(new WebAssembly.Instance(new WebAssembly.Module(moduleBytes() as BufferSource), {}));
+    loadError = undefined;
+    return true;
+  } catch (e) {
+    loadError = e instanceof Error ? e.message : String(e);
+    return false;
+  }
+}
+
+/**
+ * Compiles and instantiates the kernel module asynchronously (works on a browser's main thread
+ * too). Resolves to true when the WASM kernels are usable.
+ *
+ * @example
+ * if (await initWasm()) enableWasm();
+ */
+export async function initWasm(): Promise<boolean> {
+  if (instance) return true;
+  if (!precheck()) return false;
+  try {
+    const { instance: inst } = await WebAssembly.instantiate(moduleBytes() as BufferSource, {});
+    adopt(inst);
+    loadError = undefined;
+    return true;
+  } catch (e) {
+    loadError = e instanceof Error ? e.message : String(e);
+    return false;
+  }
+}
+
+/** Feature detection and load state of the WASM backend. */
+export function wasmStatus(): WasmStatus {
+  const f = detect();
+  return {
+    wasm: hasWasm,
+    simd: f.simd,
+    relaxedSimd: f.relaxedSimd,
+    loaded: instance !== null,
+    ...(loadError !== undefined ? { error: loadError } : {}),
+  };
+}
+
+/**
+ * The raw module exports (loading it synchronously on first use), or null when unavailable.
+ * Low level: for benchmarks and tests; use the kernels below otherwise.
+ */
+export function wasmExports(): WasmKernelExports | null {
+  if (!instance && !attempted) initWasmSync();
+  return instance;
+}
+
+/** Reserves `doubles` float64 slots from the data region; returns its first index into the heap, or -1. */
+function reserve(w: WasmKernelExports, doubles: number): number {
+  if (!w.ensure(doubles * 8)) return -1;
+  return base >>> 3;
+}
+
+function heap(w: WasmKernelExports): Float64Array {
+  if (!heapView || heapView.buffer !== w.memory.buffer) heapView = new Float64Array(w.memory.buffer);
+  return heapView;
+}
+
+/** Rounds a count of doubles up to a multiple of 8 (64-byte aligned sub-arrays). */
+function pad(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/**
+ * Sizes at which {@link wasmKernels} switches from the TypeScript kernels to WASM, measured with
+ * `node bench/wasm.mjs --switch` (2-core AVX2 machine, Node 20; CPU time per call including the
+ * copy in and out, best of 7 runs; TS time / WASM time in parentheses):
+ *
+ * - potrf: n ≥ 12 (n = 8: 0.8–0.9×, 12: 1.4–1.6×, 16: 2×, 24: 3–4×, 64: 6×, 200: 8×).
+ * - trsmLower / trsmLowerTrans (n×n triangle, m right-hand sides): n ≥ 8 and n·m ≥ 48
+ *   (n = 8, m = 4: 1.0×; 8×8: 1.2–1.6×; 12×4: 1.5×; 16×16: 3–5×; one right-hand side: 0.6–0.8×
+ *   at n ≤ 12, 1.0–1.2× for n = 16…64 — the O(n²) copy of the triangle eats most of the gain).
+ * - trsvLower: n ≥ 32 (n = 16: 0.6–0.7×, 24: 1.1×, 32: 1.4×, 64: 2.6–3×, 200: 4–5×, 1000: 2–2.5×,
+ *   2000: 0.9–1.4× — O(n²) work on O(n²) copied data).
+ * - trilSolveTril: n ≥ 12 (n = 8: 0.9×, 12: 1.5×, 16: 2–2.6×, 64: 4.5–5×, 200: 7–8×).
+ * - logDiagSum is always TS: O(n) work.
+ */
+export const WASM_SWITCH_OVER: Readonly<{
+  potrf: number;
+  trsm: number;
+  trsmWork: number;
+  trsv: number;
+  trilSolveTril: number;
+}> = Object.freeze({ potrf: 12, trsm: 8, trsmWork: 48, trsv: 32, trilSolveTril: 12 });
+
+/**
+ * Builds a {@link Kernels} backend that runs in WASM from the given sizes on (TS below them, and
+ * whenever the module is unavailable). {@link wasmKernels} uses {@link WASM_SWITCH_OVER}; tests
+ * pass zeros to exercise WASM at every size.
+ *
+ * @example
+ * setKernels(createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 }));
+ */
+export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): Kernels {
+  return {
+    name,
+    potrf(n, a, aOff) {
+      const w = n >= at.potrf ? wasmExports() : null;
+      const o = w ? reserve(w, n * n) : -1;
+      if (!w || o < 0) return ts.potrf(n, a, aOff);
+      const h = heap(w);
+      h.set(a.subarray(aOff, aOff + n * n), o);
+      const info = w.potrf(n, o * 8);
+      a.set(h.subarray(o, o + n * n), aOff);
+      return info;
+    },
+    trsmLower(n, m, l, lOff, b, bOff) {
+      const w = n >= at.trsm && n * m >= at.trsmWork ? wasmExports() : null;
+      const o = w ? reserve(w, pad(n * n) + n * m) : -1;
+      if (!w || o < 0) return ts.trsmLower(n, m, l, lOff, b, bOff);
+      const h = heap(w);
+      const ob = o + pad(n * n);
+      h.set(l.subarray(lOff, lOff + n * n), o);
+      h.set(b.subarray(bOff, bOff + n * m), ob);
+      w.trsmLower(n, m, o * 8, ob * 8);
+      b.set(h.subarray(ob, ob + n * m), bOff);
+    },
+    trsmLowerTrans(n, m, l, lOff, b, bOff) {
+      const w = n >= at.trsm && n * m >= at.trsmWork ? wasmExports() : null;
+      const o = w ? reserve(w, pad(n * n) + n * m) : -1;
+      if (!w || o < 0) return ts.trsmLowerTrans(n, m, l, lOff, b, bOff);
+      const h = heap(w);
+      const ob = o + pad(n * n);
+      h.set(l.subarray(lOff, lOff + n * n), o);
+      h.set(b.subarray(bOff, bOff + n * m), ob);
+      w.trsmLowerTrans(n, m, o * 8, ob * 8);
+      b.set(h.subarray(ob, ob + n * m), bOff);
+    },
+    trsvLower(n, l, lOff, x, xOff) {
+      const w = n >= at.trsv ? wasmExports() : null;
+      const o = w ? reserve(w, pad(n * n) + n) : -1;
+      if (!w || o < 0) return ts.trsvLower(n, l, lOff, x, xOff);
+      const h = heap(w);
+      const ox = o + pad(n * n);
+      h.set(l.subarray(lOff, lOff + n * n), o);
+      h.set(x.subarray(xOff, xOff + n), ox);
+      w.trsvLower(n, o * 8, ox * 8);
+      x.set(h.subarray(ox, ox + n), xOff);
+    },
+    trilSolveTril(n, lq, qOff, lp, pOff, out) {
+      const w = n >= at.trilSolveTril ? wasmExports() : null;
+      const nn = pad(n * n);
+      const o = w ? reserve(w, 3 * nn) : -1;
+      if (!w || o < 0) return ts.trilSolveTril(n, lq, qOff, lp, pOff, out);
+      const h = heap(w);
+      h.set(lq.subarray(qOff, qOff + n * n), o);
+      h.set(lp.subarray(pOff, pOff + n * n), o + nn);
+      w.trilSolveTril(n, o * 8, (o + nn) * 8, (o + 2 * nn) * 8);
+      out.set(h.subarray(o + 2 * nn, o + 2 * nn + n * n), 0);
+    },
+    logDiagSum: ts.logDiagSum,
+  };
+}
+
+/**
+ * The WASM SIMD kernels behind the library's {@link Kernels} interface: same contracts and
+ * results to round-off as `jsKernels`, TypeScript below {@link WASM_SWITCH_OVER} and whenever
+ * WASM/SIMD is unavailable (the module is loaded synchronously on first use).
+ */
+export const wasmKernels: Kernels = createWasmKernels(WASM_SWITCH_OVER);
+
+/**
+ * Installs {@link wasmKernels} as the library's dense kernels when the module can be used
+ * (loading it synchronously if needed; in a browser's main thread call `await initWasm()` first).
+ * Returns whether WASM is now in use.
+ *
+ * @example
+ * enableWasm(); // true under Node 20
+ */
+export function enableWasm(): boolean {
+  if (!initWasmSync()) return false;
+  setKernels(wasmKernels);
+  return true;
+}
+
+/** Goes back to the plain TypeScript kernels. */
+export function disableWasm(): void {
+  setKernels(jsKernels);
+}
+
+// ---------------------------------------------------------------------------------------------
+// fused kernels for later code
+
+/** φ(t) = eᵗ − 1 − t (same operations as `expm1MinusX` in src/kl/gaussian.ts). */
+function phi(t: number): number {
+  if (Math.abs(t) < 1e-2) {
+    return (
+      t *
+      t *
+      (1 / 2 + t * (1 / 6 + t * (1 / 24 + t * (1 / 120 + t * (1 / 720 + t * (1 / 5040 + t / 40320))))))
+    );
+  }
+  return Math.expm1(t) - t;
+}
+
+function klDiagRowsTs(
+  b0: number,
+  b1: number,
+  d: number,
+  locP: Float64Array,
+  lvP: Float64Array,
+  locQ: Float64Array,
+  sLocQ: number,
+  lvQ: Float64Array,
+  sLvQ: number,
+  out: Float64Array,
+): void {
+  for (let b = b0; b < b1; b++) {
+    let term = 0;
+    let maha = 0;
+    let nonzero = false;
+    for (let j = 0; j < d; j++) {
+      const lvq = lvQ[b * sLvQ + j];
+      term += phi(lvP[b * d + j] - lvq);
+      const delta = locP[b * d + j] - locQ[b * sLocQ + j];
+      if (delta !== 0) nonzero = true;
+      maha += delta * delta * Math.exp(-lvq);
+    }
+    const v = 0.5 * (term + (nonzero ? maha : 0));
+    out[b] = v > 0 || v !== v ? v : 0;
+  }
+}
+
+/** Rows per call of the fused diagonal KL: keeps the working set near 1 MB (in cache). */
+const KL_CHUNK_DOUBLES = 1 << 17;
+
+/**
+ * Batched KL(p ‖ q) between diagonal Gaussians, fused in one WASM SIMD pass:
+ *
+ *   out[b] = ½ [ Σ_j φ(lvp_bj − lvq_bj) + Σ_j (μp_bj − μq_bj)² e^{−lvq_bj} ],  φ(t) = eᵗ − 1 − t,
+ *
+ * (the closed form, e.g. PyTorch's `_kl_normal_normal` summed over the event dimension, written in
+ * log-variances with the expm1 form of TFP so that it is exactly 0 for p = q). `locP`, `logVarP`
+ * are nb×d row-major; `locQ` and `logVarQ` are nb×d or one shared row of length d. φ and e^x use
+ * the fdlibm algorithms V8 uses for Math.expm1/Math.exp and each sum runs over j in order, so the
+ * result is bit-identical to the library's TypeScript path (`kl(MultivariateNormalDiag…)`).
+ * Results are clamped at 0; NaN inputs give NaN. Falls back to TypeScript without WASM.
+ *
+ * @example
+ * klDiagBatchWasm(1, 2, [0, 0], [0, 0], [1, 0], [0, 0]); // Float64Array [0.5]
+ */
+export function klDiagBatchWasm(
+  nb: number,
+  d: number,
+  locP: ArrayLike<number>,
+  logVarP: ArrayLike<number>,
+  locQ: ArrayLike<number>,
+  logVarQ: ArrayLike<number>,
+  out: Float64Array = new Float64Array(nb),
+): Float64Array {
+  const n = nb * d;
+  if (locP.length !== n)
+    throw invalidShape("locP", `must have ${nb}×${d} = ${n} entries; got ${locP.length}`);
+  if (logVarP.length !== n) {
+    throw invalidShape("logVarP", `must have ${nb}×${d} = ${n} entries; got ${logVarP.length}`);
+  }
+  const sharedOk = (len: number): boolean => len === n || len === d;
+  if (!sharedOk(locQ.length)) {
+    throw invalidShape("locQ", `must have ${n} (nb×d) or ${d} (shared) entries; got ${locQ.length}`);
+  }
+  if (!sharedOk(logVarQ.length)) {
+    throw invalidShape("logVarQ", `must have ${n} (nb×d) or ${d} (shared) entries; got ${logVarQ.length}`);
+  }
+  if (out.length < nb) throw invalidShape("out", `must have at least ${nb} entries; got ${out.length}`);
+  const f64 = (x: ArrayLike<number>): Float64Array => (x instanceof Float64Array ? x : Float64Array.from(x));
+  const lp = f64(locP);
+  const vp = f64(logVarP);
+  const lq = f64(locQ);
+  const vq = f64(logVarQ);
+  // row strides of q's arrays: 0 for a shared row (when nb = 1 both readings agree)
+  const sLocQ = lq.length === n ? d : 0;
+  const sLvQ = vq.length === n ? d : 0;
+  if (nb === 0 || d === 0) {
+    out.fill(0, 0, nb);
+    return out;
+  }
+  const w = wasmExports();
+  const rows = Math.max(1, Math.floor(KL_CHUNK_DOUBLES / (4 * d)));
+  const chunkDoubles = (r: number): number => 4 * pad(r * d) + pad(r) + pad(d);
+  const o = w ? reserve(w, chunkDoubles(Math.min(rows, nb))) : -1;
+  if (!w || o < 0) {
+    klDiagRowsTs(0, nb, d, lp, vp, lq, sLocQ, vq, sLvQ, out);
+    return out;
+  }
+  const h = heap(w);
+  const r = Math.min(rows, nb);
+  const oLp = o;
+  const oVp = oLp + pad(r * d);
+  const oLq = oVp + pad(r * d);
+  const oVq = oLq + pad(r * d);
+  const oOut = oVq + pad(r * d);
+  const oWork = oOut + pad(r);
+  if (sLocQ === 0) h.set(lq.subarray(0, d), oLq);
+  if (sLvQ === 0) h.set(vq.subarray(0, d), oVq);
+  for (let b0 = 0; b0 < nb; b0 += r) {
+    const cnt = Math.min(r, nb - b0);
+    h.set(lp.subarray(b0 * d, (b0 + cnt) * d), oLp);
+    h.set(vp.subarray(b0 * d, (b0 + cnt) * d), oVp);
+    if (sLocQ !== 0) h.set(lq.subarray(b0 * d, (b0 + cnt) * d), oLq);
+    if (sLvQ !== 0) h.set(vq.subarray(b0 * d, (b0 + cnt) * d), oVq);
+    w.klDiagBatch(
+      cnt,
+      d,
+      oLp * 8,
+      oVp * 8,
+      oLq * 8,
+      sLocQ === 0 ? 1 : 0,
+      oVq * 8,
+      sLvQ === 0 ? 1 : 0,
+      oOut * 8,
+      oWork * 8,
+    );
+    out.set(h.subarray(oOut, oOut + cnt), b0);
+  }
+  return out;
+}
+
+function sqDistTs(
+  a: Float64Array,
+  m: number,
+  b: Float64Array,
+  n: number,
+  d: number,
+  out: Float64Array,
+  outOff: number,
+): void {
+  const nb = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += b[j * d + k] * b[j * d + k];
+    nb[j] = s;
+  }
+  for (let i = 0; i < m; i++) {
+    let na = 0;
+    for (let k = 0; k < d; k++) na += a[i * d + k] * a[i * d + k];
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let k = 0; k < d; k++) dot += a[i * d + k] * b[j * d + k];
+      const v = na + nb[j] - 2 * dot;
+      out[outOff + i * n + j] = v > 0 ? v : v === v ? 0 : v;
+    }
+  }
+}
+
+/**
+ * Below this many multiply-adds (m·n·d) {@link sqDistWasm} stays in TypeScript (measured:
+ * 4×4×4: 0.9×, 8×8×8: 5×, 100×100×16: 18×).
+ */
+const SQDIST_SWITCH_OVER = 256;
+/** Output doubles per WASM call of {@link sqDistWasm} (rows of A are processed in chunks). */
+const SQDIST_CHUNK_DOUBLES = 1 << 20;
+
+/**
+ * Squared Euclidean distances between the rows of A (m×d) and of B (n×d), row-major:
+ *
+ *   out[i·n + j] = max(0, ‖a_i‖² + ‖b_j‖² − 2 a_i·b_j),
+ *
+ * the cross terms by the WASM SIMD GEMM, A processed in row blocks. The expansion loses relative
+ * accuracy for points much closer together than their norms (absolute error ≈ ε(‖a‖² + ‖b‖²));
+ * the clamp keeps round-off from going negative. Falls back to TypeScript without WASM.
+ *
+ * @example
+ * sqDistWasm([0, 0, 1, 1], 2, [1, 0], 1, 2); // Float64Array [1, 1]
+ */
+export function sqDistWasm(
+  a: ArrayLike<number>,
+  m: number,
+  b: ArrayLike<number>,
+  n: number,
+  d: number,
+  out: Float64Array = new Float64Array(m * n),
+): Float64Array {
+  if (a.length !== m * d) throw invalidShape("a", `must have ${m}×${d} = ${m * d} entries; got ${a.length}`);
+  if (b.length !== n * d) throw invalidShape("b", `must have ${n}×${d} = ${n * d} entries; got ${b.length}`);
+  if (out.length < m * n) throw invalidShape("out", `must have at least ${m * n} entries; got ${out.length}`);
+  const A = a instanceof Float64Array ? a : Float64Array.from(a);
+  const B = b instanceof Float64Array ? b : Float64Array.from(b);
+  if (m === 0 || n === 0) return out;
+  const w = m * n * d >= SQDIST_SWITCH_OVER ? wasmExports() : null;
+  const rows = Math.max(1, Math.min(m, Math.floor(SQDIST_CHUNK_DOUBLES / n)));
+  const oB = w ? reserve(w, pad(n * d) + pad(rows * d) + pad(rows * n) + pad(rows + n)) : -1;
+  if (!w || oB < 0) {
+    sqDistTs(A, m, B, n, d, out, 0);
+    return out;
+  }
+  const h = heap(w);
+  const oA = oB + pad(n * d);
+  const oC = oA + pad(rows * d);
+  const oW = oC + pad(rows * n);
+  h.set(B, oB);
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    const cnt = Math.min(rows, m - i0);
+    h.set(A.subarray(i0 * d, (i0 + cnt) * d), oA);
+    w.sqDist(cnt, n, d, oA * 8, oB * 8, oC * 8, oW * 8);
+    out.set(h.subarray(oC, oC + cnt * n), i0 * n);
+  }
+  return out;
+}

@@ -18,6 +18,7 @@ import { invalidShape } from "../core/errors.js";
 import { mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
 import { kernels } from "../linalg/kernels.js";
 import { scratch } from "../linalg/workspace.js";
+import { klDiagBatchWasm } from "../linalg/wasm.js";
 
 /** φ(t) = eᵗ − 1 − t, accurate to a few ulps for all t (Taylor series near 0). */
 export function expm1MinusX(t: number): number {
@@ -184,11 +185,61 @@ function traceInvProduct(fp: GaussianForm, bp: number, fq: GaussianForm, bq: num
   return t - sub;
 }
 
+/**
+ * Fused diagonal–diagonal KL: one pass, ½ Σ_j [φ(lvp − lvq) + (μp − μq)² e^{−lvq}] per element.
+ * With the WASM kernels installed and p's parameters unbroadcast, the SIMD kernel does the pass
+ * (bit-identical results); e^{−lvq} is computed once per q covariance element.
+ */
+function klDiagDiag(fp: GaussianForm, fq: GaussianForm, shape: number[]): number | NDArray {
+  const d = fp.d;
+  const lvp = (fp.cov as { logVar: Float64Array }).logVar;
+  const lvq = (fq.cov as { logVar: Float64Array }).logVar;
+  const n = sizeOf(shape);
+  const out = new Float64Array(n);
+  const mlp = broadcastMap(fp.locBatch, shape);
+  const mcp = broadcastMap(fp.covBatch, shape);
+  const mlq = broadcastMap(fq.locBatch, shape);
+  const mcq = broadcastMap(fq.covBatch, shape);
+  const qShared = (m: Int32Array | null, len: number): boolean => (m === null ? len === n * d : len === d);
+  if (
+    kernels().name === "wasm" &&
+    mlp === null &&
+    mcp === null &&
+    qShared(mlq, fq.loc.length) &&
+    qShared(mcq, lvq.length)
+  ) {
+    klDiagBatchWasm(n, d, fp.loc, lvp, fq.loc, lvq, out);
+    return result(out, shape);
+  }
+  // e^{−lvq} once per q covariance element
+  const ivq = new Float64Array(lvq.length);
+  for (let k = 0; k < lvq.length; k++) ivq[k] = Math.exp(-lvq[k]);
+  for (let i = 0; i < n; i++) {
+    const po = (mlp ? mlp[i] : i) * d;
+    const pc = (mcp ? mcp[i] : i) * d;
+    const qo = (mlq ? mlq[i] : i) * d;
+    const qc = (mcq ? mcq[i] : i) * d;
+    let term = 0;
+    let maha = 0;
+    for (let j = 0; j < d; j++) {
+      term += expm1MinusX(lvp[pc + j] - lvq[qc + j]);
+      const delta = fp.loc[po + j] - fq.loc[qo + j];
+      if (delta !== 0) maha += delta * delta * ivq[qc + j]; // 0 · e^{700+} is 0, not NaN
+    }
+    const v = 0.5 * (term + maha);
+    out[i] = v > 0 || v !== v ? v : 0;
+  }
+  return result(out, shape);
+}
+
 /** KL(p ‖ q) between two Gaussian forms, batched and broadcast; never negative. */
 export function klGaussianForms(fp: GaussianForm, fq: GaussianForm): number | NDArray {
   checkDims(fp, fq);
   const d = fp.d;
   const shape = broadcastShapes([fp.batchShape, fq.batchShape], ["p", "q"]);
+  if (fp.cov.kind === "diag" && fq.cov.kind === "diag" && !(fp.cov === fq.cov && fp.loc === fq.loc)) {
+    return klDiagDiag(fp, fq, shape);
+  }
   const covShape = broadcastShapes([fp.covBatch, fq.covBatch], ["p covariance", "q covariance"]);
   const n = sizeOf(shape);
   const nc = sizeOf(covShape);

@@ -142,7 +142,13 @@ export {
   type DuplicatePolicy,
 } from "./estimators/knn.js";
 export { KDTree } from "./estimators/kdtree.js";
-export { mmd2, mmdPermutationTest, energyDistance, ksgMutualInformation, medianHeuristic } from "./estimators/kernel.js";
+export {
+  mmd2,
+  mmdPermutationTest,
+  energyDistance,
+  ksgMutualInformation,
+  medianHeuristic,
+} from "./estimators/kernel.js";
 export { MomentAccumulator, fitGaussian, type GaussianFit } from "./estimators/moments.js";
 // ── file formats: numeric CSV tables and NumPy .npy arrays ──
 export { parseCsv, formatCsv, formatCsvNumber, type CsvTable, type CsvOptions } from "./io/csv.js";

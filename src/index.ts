@@ -130,7 +130,7 @@ export {
   type PairFunction,
 } from "./pairwise/pairwise.js";
 export { pairwiseOps } from "./pairwise/pairwise-ops.js";
-export { gemmNT } from "./pairwise/gemm.js";
+export { gemmNT } from "./linalg/gemm.js";
 // ── estimators from samples: k-nearest neighbours, kernel two-sample statistics, moments ──
 export {
   knnKl,

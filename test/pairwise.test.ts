@@ -29,7 +29,7 @@ import {
   cancellationThreshold,
   type PairwiseProgress,
 } from "../src/pairwise/pairwise.js";
-import { gemmNT } from "../src/pairwise/gemm.js";
+import { gemmNT } from "../src/linalg/gemm.js";
 import { enableWasm, disableWasm } from "../src/linalg/wasm.js";
 
 const lines = (f: string): Record<string, unknown>[] =>

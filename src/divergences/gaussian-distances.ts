@@ -38,6 +38,7 @@ import {
 import { klGaussianForms } from "../kl/gaussian.js";
 import { gaussianFormOf } from "../kl/gaussian-pairs.js";
 import { eighInPlace, traceSqrtProduct } from "../linalg/eigh.js";
+import { gemmNT } from "../linalg/gemm.js";
 import { kernels } from "../linalg/kernels.js";
 
 /** A distribution that may convert to the canonical Gaussian form. */
@@ -580,6 +581,36 @@ function checkFinite(a: NDArray, name: string): void {
 }
 
 /**
+ * tr √(Σ₁^½ Σ₂ Σ₁^½) when Σ₁ is positive definite: with Σ₁ = L Lᵀ (Cholesky), G = Lᵀ Σ₂ L is
+ * similar to Σ₁Σ₂, so the trace is Σ √λᵢ(G) — one Cholesky, two matrix products (WASM SIMD when
+ * enabled) and one eigenvalues-only decomposition, instead of a full eigendecomposition of Σ₁.
+ * Returns undefined when Σ₁ is singular (the caller then takes the semi-definite route).
+ */
+function traceSqrtCholesky(d: number, a: Float64Array, b: Float64Array, index: number[]): number | undefined {
+  // errors name "b" (Σ₂); the caller maps it to the public argument name
+  const L = Float64Array.from(a);
+  if (kernels().potrf(d, L, 0) !== 0) return undefined;
+  const Lt = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) Lt[j * d + i] = L[i * d + j];
+  // Tt = Lᵀ Σ₂ (Σ₂ symmetric, so its rows serve as Bᵀ), G = Tt L = Tt (Lᵀ)ᵀ
+  const Tt = new Float64Array(d * d);
+  const b64 = b instanceof Float64Array ? b : Float64Array.from(b);
+  gemmNT(d, d, d, Lt, 0, d, b64, 0, d, Tt, 0, d);
+  const G = new Float64Array(d * d);
+  gemmNT(d, d, d, Tt, 0, d, Lt, 0, d, G, 0, d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) G[i * d + j] = 0.5 * (G[i * d + j] + G[j * d + i]);
+  const w = new Float64Array(d);
+  eighInPlace(d, G, 0, w, 0, null, 0);
+  const top = Math.max(Math.abs(w[0]), Math.abs(w[d - 1]));
+  if (w[0] < -1e-8 * top) {
+    throw notPositiveDefinite("b", `eigenvalue ${w[0]} of L₁ᵀΣ₂L₁ is negative`, index, w[0]);
+  }
+  let t = 0;
+  for (let i = 0; i < d; i++) if (w[i] > 0) t += Math.sqrt(w[i]);
+  return t;
+}
+
+/**
  * Fréchet distance ‖μ₁ − μ₂‖² + tr Σ₁ + tr Σ₂ − 2 tr √(Σ₁^½ Σ₂ Σ₁^½) from raw means and
  * covariance matrices — the FID formula of Heusel et al. (NeurIPS 2017) on feature statistics.
  * The covariances need only be symmetric positive SEMI-definite (feature covariances from
@@ -656,7 +687,7 @@ export function frechetDistance(
     for (let i = 0; i < d; i++) tr += a[i * d + i] + b[i * d + i];
     let cross: number;
     try {
-      cross = traceSqrtProduct(d, a, b);
+      cross = traceSqrtCholesky(d, a, b, unravel(c, covShape)) ?? traceSqrtProduct(d, a, b);
     } catch (e) {
       if (e instanceof KullbackError && e.code === "NotPositiveDefinite") {
         const name = e.argument === "b" ? "sigma2" : "sigma1";

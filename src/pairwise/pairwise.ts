@@ -50,7 +50,7 @@ import { kernels } from "../linalg/kernels.js";
 import { fromJSON } from "../io/json.js";
 import { frechetGaussianForms, renyiGaussianForms } from "../divergences/gaussian-distances.js";
 import { bhattacharyya, js } from "../divergences/dispatch.js";
-import { gemmNT } from "./gemm.js";
+import { gemmNT } from "../linalg/gemm.js";
 
 // ---------------------------------------------------------------------------------------------
 // Public types

@@ -29,8 +29,8 @@
  * each entry in k order within slabs of 256 and adds the slab sums to C, so for K ≤ 256 its
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
-import { kernels } from "../linalg/kernels.js";
-import { wasmExports } from "../linalg/wasm.js";
+import { kernels } from "./kernels.js";
+import { wasmExports } from "./wasm.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */
 export const GEMM_KC = 256;

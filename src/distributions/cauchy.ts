@@ -1,21 +1,8 @@
 /** The Cauchy (Lorentz) distribution. */
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
-import {
-  Distribution,
-  check,
-  checkSampleCount,
-  finite,
-  mapBatch,
-  mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
-  type DistributionOptions,
-  type SampleOptions,
-} from "./base.js";
+import { checkSampleCount, mapBatch, mapScalarEvent, type SampleOptions } from "./base.js";
+import { LocationScale } from "./location-scale.js";
 import { uniformOpen } from "./exponential.js";
 
 /**
@@ -24,38 +11,11 @@ import { uniformOpen } from "./exponential.js";
  * μ + γ tan(π (U − ½)) with U uniform on (0, 1).
  * @example new Cauchy(0, 1).entropy(); // log 4π = 2.5310242469692907
  */
-export class Cauchy extends Distribution {
+export class Cauchy extends LocationScale {
   readonly family = "Cauchy";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  /** Location (median) μ, flat over the batch. */
-  readonly loc: Float64Array;
-  /** Scale (half width at half maximum) γ > 0, flat over the batch. */
-  readonly scale: Float64Array;
-
-  /** `loc` finite, `scale` positive and finite; they broadcast to a batch. */
-  constructor(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([loc, scale], ["loc", "scale"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "loc", "finite", finite);
-      check(values[1], batchShape, "scale", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.loc = values[0];
-    this.scale = values[1];
-  }
 
   static fromJSON(o: Record<string, unknown>): Cauchy {
     return new Cauchy(o.loc as ArrayInput, o.scale as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      loc: paramJSON(this.loc, this.batchShape),
-      scale: paramJSON(this.scale, this.batchShape),
-    };
   }
 
   /** Undefined for the Cauchy distribution: NaN (PyTorch's convention). */

@@ -2,21 +2,8 @@
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { EULER_GAMMA } from "../core/special.js";
-import {
-  Distribution,
-  check,
-  checkSampleCount,
-  finite,
-  mapBatch,
-  mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
-  type DistributionOptions,
-  type SampleOptions,
-} from "./base.js";
+import { checkSampleCount, mapBatch, mapScalarEvent, type SampleOptions } from "./base.js";
+import { LocationScale } from "./location-scale.js";
 import { standardExponential } from "./exponential.js";
 
 /**
@@ -25,38 +12,11 @@ import { standardExponential } from "./exponential.js";
  * μ − β log E with E a standard exponential draw.
  * @example new Gumbel(0, 1).mean(); // γ = 0.5772156649015329
  */
-export class Gumbel extends Distribution {
+export class Gumbel extends LocationScale {
   readonly family = "Gumbel";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  /** Location (mode) μ, flat over the batch. */
-  readonly loc: Float64Array;
-  /** Scale β > 0, flat over the batch. */
-  readonly scale: Float64Array;
-
-  /** `loc` finite, `scale` positive and finite; they broadcast to a batch. */
-  constructor(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([loc, scale], ["loc", "scale"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "loc", "finite", finite);
-      check(values[1], batchShape, "scale", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.loc = values[0];
-    this.scale = values[1];
-  }
 
   static fromJSON(o: Record<string, unknown>): Gumbel {
     return new Gumbel(o.loc as ArrayInput, o.scale as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      loc: paramJSON(this.loc, this.batchShape),
-      scale: paramJSON(this.scale, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

@@ -1,21 +1,8 @@
 /** The Laplace (double exponential) distribution. */
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
-import {
-  Distribution,
-  check,
-  checkSampleCount,
-  finite,
-  mapBatch,
-  mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
-  type DistributionOptions,
-  type SampleOptions,
-} from "./base.js";
+import { checkSampleCount, mapBatch, mapScalarEvent, type SampleOptions } from "./base.js";
+import { LocationScale } from "./location-scale.js";
 import { standardExponential } from "./exponential.js";
 
 /**
@@ -24,38 +11,11 @@ import { standardExponential } from "./exponential.js";
  * exponentials (each by inverse CDF) being standard Laplace.
  * @example new Laplace(0, 1).entropy(); // 1 + log 2 = 1.6931471805599454
  */
-export class Laplace extends Distribution {
+export class Laplace extends LocationScale {
   readonly family = "Laplace";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  /** Location μ, flat over the batch. */
-  readonly loc: Float64Array;
-  /** Scale b > 0, flat over the batch. */
-  readonly scale: Float64Array;
-
-  /** `loc` finite, `scale` positive and finite; they broadcast to a batch. */
-  constructor(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([loc, scale], ["loc", "scale"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "loc", "finite", finite);
-      check(values[1], batchShape, "scale", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.loc = values[0];
-    this.scale = values[1];
-  }
 
   static fromJSON(o: Record<string, unknown>): Laplace {
     return new Laplace(o.loc as ArrayInput, o.scale as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      loc: paramJSON(this.loc, this.batchShape),
-      scale: paramJSON(this.scale, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

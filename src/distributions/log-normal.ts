@@ -1,21 +1,8 @@
 /** The log-normal distribution: exp of N(loc, scale²). */
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
-import {
-  Distribution,
-  check,
-  checkSampleCount,
-  finite,
-  mapBatch,
-  mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
-  type DistributionOptions,
-  type SampleOptions,
-} from "./base.js";
+import { checkSampleCount, mapBatch, mapScalarEvent, type SampleOptions } from "./base.js";
+import { LocationScale } from "./location-scale.js";
 import { LOG_2PI } from "./gaussian-form.js";
 
 /**
@@ -24,38 +11,11 @@ import { LOG_2PI } from "./gaussian-form.js";
  * (e^{σ²} − 1) e^{2μ + σ²}, entropy μ + ½ log(2πe σ²). Sampling: exp(μ + σ z), z ~ N(0, 1).
  * @example new LogNormal(0, 1).mean(); // e^{1/2} = 1.6487212707001282
  */
-export class LogNormal extends Distribution {
+export class LogNormal extends LocationScale {
   readonly family = "LogNormal";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  /** Mean μ of log X, flat over the batch. */
-  readonly loc: Float64Array;
-  /** Standard deviation σ > 0 of log X, flat over the batch. */
-  readonly scale: Float64Array;
-
-  /** `loc` finite, `scale` positive and finite; they broadcast to a batch. */
-  constructor(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([loc, scale], ["loc", "scale"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "loc", "finite", finite);
-      check(values[1], batchShape, "scale", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.loc = values[0];
-    this.scale = values[1];
-  }
 
   static fromJSON(o: Record<string, unknown>): LogNormal {
     return new LogNormal(o.loc as ArrayInput, o.scale as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      loc: paramJSON(this.loc, this.batchShape),
-      scale: paramJSON(this.scale, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

@@ -1,59 +1,16 @@
 /** The univariate normal distribution N(loc, scale²). */
 import { NDArray, result, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
-import {
-  Distribution,
-  check,
-  checkSampleCount,
-  finite,
-  mapBatch,
-  mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
-  type DistributionOptions,
-  type SampleOptions,
-} from "./base.js";
+import { checkSampleCount, mapBatch, mapScalarEvent, type SampleOptions } from "./base.js";
+import { LocationScale } from "./location-scale.js";
 import { diagForm, LOG_2PI, type GaussianForm } from "./gaussian-form.js";
 
-export class Normal extends Distribution {
+export class Normal extends LocationScale {
   readonly family = "Normal";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  /** Location (mean), flat over the batch. */
-  readonly loc: Float64Array;
-  /** Scale (standard deviation), flat over the batch. */
-  readonly scale: Float64Array;
   private _form: GaussianForm | undefined;
-
-  /**
-   * N(loc, scale²); `loc` and `scale` broadcast to a batch.
-   * @example new Normal(0, 1).entropy(); // 1.4189385332046727
-   */
-  constructor(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([loc, scale], ["loc", "scale"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "loc", "finite", finite);
-      check(values[1], batchShape, "scale", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.loc = values[0];
-    this.scale = values[1];
-  }
 
   static fromJSON(o: Record<string, unknown>): Normal {
     return new Normal(o.loc as ArrayInput, o.scale as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      loc: paramJSON(this.loc, this.batchShape),
-      scale: paramJSON(this.scale, this.batchShape),
-    };
   }
 
   /** The diagonal Gaussian form with d = 1 (log-variance 2 log scale). */

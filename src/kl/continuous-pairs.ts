@@ -11,7 +11,16 @@
  * were re-derived here and are stated at each function.
  */
 import type { NDArray } from "../core/array.js";
-import { EULER_GAMMA, digamma, erf, langevinPrime, lbeta, lgamma, log1mexp } from "../core/special.js";
+import {
+  EULER_GAMMA,
+  digamma,
+  erf,
+  hurwitzZeta,
+  langevinPrime,
+  lbeta,
+  lgamma,
+  log1mexp,
+} from "../core/special.js";
 import { mapPair } from "../distributions/base.js";
 import type { Normal } from "../distributions/normal.js";
 import type { LogNormal } from "../distributions/log-normal.js";
@@ -27,6 +36,8 @@ import type { Pareto } from "../distributions/pareto.js";
 import type { Weibull } from "../distributions/weibull.js";
 import type { Kumaraswamy } from "../distributions/kumaraswamy.js";
 import { cbLogNormalizer, cbMean, type ContinuousBernoulli } from "../distributions/continuous-bernoulli.js";
+import { stirlerr } from "../distributions/binomial.js";
+import { psiMinusLog } from "../distributions/dirichlet.js";
 
 type Batched = { readonly batchShape: readonly number[] };
 
@@ -45,10 +56,59 @@ function expm1MinusX(d: number): number {
   return Math.expm1(d) - d;
 }
 
-/** ½ log(2πσ²) + (v + (m − μ)²)/(2σ²): −E[log N(x; μ, σ²)] for x with mean m and variance v. */
-function normalCrossEntropy(m: number, v: number, mu: number, sigma: number): number {
-  const d = m - mu;
-  return 0.5 * LOG_2PI + Math.log(sigma) + (v + d * d) / (2 * sigma * sigma);
+/**
+ * ½ log(2πσ²) + (s² + δ²)/(2σ²): −E[log N(x; μ, σ²)] for x with mean μ + δ and standard
+ * deviation s (the caller forms δ = E[x] − μ from differences of nearby numbers first; ratios are
+ * formed before squaring, so scales like 1e200 do not overflow).
+ */
+function normalCrossEntropy(delta: number, s: number, sigma: number): number {
+  const r = s / sigma;
+  const z = delta / sigma;
+  return 0.5 * LOG_2PI + Math.log(sigma) + 0.5 * (r * r + z * z);
+}
+
+/** log(a/b) for a, b > 0, also when a/b overflows or underflows. */
+function logRatio(a: number, b: number): number {
+  const r = a / b;
+  return r >= 2.2250738585072014e-308 && r < Infinity ? Math.log(r) : Math.log(a) - Math.log(b);
+}
+
+/**
+ * D(x, x + h) = log Γ(x + h) − log Γ(x) − h ψ(x) ≥ 0 (the Bregman divergence of log Γ), for x > 0,
+ * x + h > 0. For |h| ≤ x/8 by its Taylor series Σ_{k≥2} (−h)^k ζ(k, x)/k (ψ^{(k−1)}(x) =
+ * (−1)^k (k − 1)! ζ(k, x), DLMF 5.15.1), which keeps full relative accuracy as h → 0 (the direct
+ * difference loses all digits there); directly otherwise.
+ * @example lgammaBregman(2, 1e-5); // ≈ ½ ψ′(2) 1e-10 = 3.2247e-11
+ */
+export function lgammaBregman(x: number, h: number): number {
+  if (h === 0) return 0;
+  if (!(Math.abs(h) <= x / 8)) return lgamma(x + h) - lgamma(x) - h * digamma(x);
+  let sum = 0;
+  let pow = -h; // (−h)^(k−1)
+  for (let k = 2; k < 60; k++) {
+    pow *= -h;
+    const t = (pow * hurwitzZeta(k, x)) / k;
+    sum += t;
+    if (Math.abs(t) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return sum;
+}
+
+/**
+ * KL(Beta(ap, bp) ‖ Beta(aq, bq)) = D(ap, aq) + D(bp, bq) − D(ap + bp, aq + bq) with D the
+ * Bregman divergence of log Γ ({@link lgammaBregman}): used when every parameter moves by at most
+ * 1/8 of itself, where it keeps the digits the lbeta/digamma form loses (q's differences taken
+ * from the parameters, not from the rounded sums).
+ */
+function betaKlNear(ap: number, bp: number, aq: number, bq: number): number {
+  const ha = aq - ap;
+  const hb = bq - bp;
+  return lgammaBregman(ap, ha) + lgammaBregman(bp, hb) - lgammaBregman(ap + bp, ha + hb);
+}
+
+/** True when |y − x| ≤ x/8 (both positive): the parameters of a "near" pair. */
+function near(x: number, y: number): boolean {
+  return Math.abs(y - x) <= x / 8;
 }
 
 /**
@@ -58,17 +118,31 @@ function normalCrossEntropy(m: number, v: number, mu: number, sigma: number): nu
 function meanLogUniform(l: number, h: number): number {
   if (l === 0) return Math.log(h) - 1;
   const t = (h - l) / h;
+  // wide intervals (l/h < ½): (l/h) log(h/l)/t, which stays finite when t rounds to 1
+  if (t > 0.5) return Math.log(h) - 1 + ((l / h) * logRatio(h, l)) / t;
   return Math.log(h) - 1 + ((1 - t) * -Math.log1p(-t)) / t;
 }
 
 // ── Entropies and moments of p, per batch element ──────────────────────────────────────────
 
 function betaEntropy(a: number, b: number): number {
+  if (Math.max(a, b) >= 10) {
+    // Stirling form (as the Dirichlet entropy, K = 2): the O(a log a) terms cancel exactly
+    const t = a + b;
+    return (
+      -1.5 * Math.log(t) +
+      0.5 * LOG_2PI -
+      stirlerr(t) +
+      (t - 2) * psiMinusLog(t) +
+      0.5 * Math.log(a) +
+      stirlerr(a) -
+      (a - 1) * psiMinusLog(a) +
+      0.5 * Math.log(b) +
+      stirlerr(b) -
+      (b - 1) * psiMinusLog(b)
+    );
+  }
   return lbeta(a, b) - (a - 1) * digamma(a) - (b - 1) * digamma(b) + (a + b - 2) * digamma(a + b);
-}
-
-function gammaEntropy(a: number, rate: number): number {
-  return a - Math.log(rate) + lgamma(a) + (1 - a) * digamma(a);
 }
 
 function cbEntropy(eta: number): number {
@@ -88,7 +162,7 @@ function cbVariance(eta: number): number {
  */
 export function klLogNormalLogNormal(p: LogNormal, q: LogNormal): number | NDArray {
   return each(p, q, (i, j) => {
-    const d = Math.log(p.scale[i] / q.scale[j]);
+    const d = logRatio(p.scale[i], q.scale[j]);
     const z = (p.loc[i] - q.loc[j]) / q.scale[j];
     return 0.5 * (expm1MinusX(2 * d) + z * z);
   });
@@ -100,7 +174,7 @@ export function klLogNormalLogNormal(p: LogNormal, q: LogNormal): number | NDArr
  * @example klHalfNormalHalfNormal(new HalfNormal(1), new HalfNormal(2)); // 0.3181471805599453
  */
 export function klHalfNormalHalfNormal(p: HalfNormal, q: HalfNormal): number | NDArray {
-  return each(p, q, (i, j) => 0.5 * expm1MinusX(2 * Math.log(p.scale[i] / q.scale[j])));
+  return each(p, q, (i, j) => 0.5 * expm1MinusX(2 * logRatio(p.scale[i], q.scale[j])));
 }
 
 /**
@@ -113,7 +187,7 @@ export function klLaplaceLaplace(p: Laplace, q: Laplace): number | NDArray {
     const bp = p.scale[i];
     const bq = q.scale[j];
     const delta = Math.abs(p.loc[i] - q.loc[j]);
-    const s = Math.log(bp / bq) - delta / bp;
+    const s = logRatio(bp, bq) - delta / bp;
     return expm1MinusX(s) + delta * (1 / bq - 1 / bp);
   });
 }
@@ -125,9 +199,11 @@ export function klLaplaceLaplace(p: Laplace, q: Laplace): number | NDArray {
  */
 export function klCauchyCauchy(p: Cauchy, q: Cauchy): number | NDArray {
   return each(p, q, (i, j) => {
-    const ds = p.scale[i] - q.scale[j];
-    const dm = p.loc[i] - q.loc[j];
-    return Math.log1p((ds * ds + dm * dm) / (4 * p.scale[i] * q.scale[j]));
+    // every length divided by the larger scale first: no overflow or underflow in the squares
+    const m = Math.max(p.scale[i], q.scale[j]);
+    const ds = (p.scale[i] - q.scale[j]) / m;
+    const dm = (p.loc[i] - q.loc[j]) / m;
+    return Math.log1p((ds * ds + dm * dm) / (4 * (p.scale[i] / m) * (q.scale[j] / m)));
   });
 }
 
@@ -154,7 +230,11 @@ export function klGumbelGumbel(p: Gumbel, q: Gumbel): number | NDArray {
 export function klUniformUniform(p: Uniform, q: Uniform): number | NDArray {
   return each(p, q, (i, j) => {
     if (q.low[j] > p.low[i] || q.high[j] < p.high[i]) return Infinity;
-    return Math.log((q.high[j] - q.low[j]) / (p.high[i] - p.low[i]));
+    // log1p of the extra width over p's width: (hq − hp) and (lp − lq) are exact for nested
+    // intervals that nearly coincide, where the ratio of the rounded widths would not be
+    const wp = p.high[i] - p.low[i];
+    const r = (q.high[j] - p.high[i] + (p.low[i] - q.low[j])) / wp;
+    return Number.isFinite(r) ? Math.log1p(r) : Math.log(q.high[j] - q.low[j]) - Math.log(wp);
   });
 }
 
@@ -163,13 +243,14 @@ export function klUniformUniform(p: Uniform, q: Uniform): number | NDArray {
  * @example klExponentialExponential(new Exponential(1), new Exponential(2)); // 1 − log 2
  */
 export function klExponentialExponential(p: Exponential, q: Exponential): number | NDArray {
-  return each(p, q, (i, j) => expm1MinusX(Math.log(q.rate[j] / p.rate[i])));
+  return each(p, q, (i, j) => expm1MinusX(logRatio(q.rate[j], p.rate[i])));
 }
 
 /**
  * KL(Gamma(αp, βp) ‖ Gamma(αq, βq)) = (αp − αq)ψ(αp) − log Γ(αp) + log Γ(αq) + αq log(βp/βq)
  * + αp(βq − βp)/βp (PyTorch / TFP), arranged as the three pieces
- * [log Γ(αq) − log Γ(αp) − (αq − αp)ψ(αp)] + αp(e^d − 1 − d) + (αp − αq)d with d = log(βq/βp).
+ * [log Γ(αq) − log Γ(αp) − (αq − αp)ψ(αp)] + αp(e^d − 1 − d) + (αp − αq)d with d = log(βq/βp);
+ * the bracket by {@link lgammaBregman}, so nearly equal shapes keep their digits.
  * Also serves Chi2 (a Gamma) on either side.
  * @example klGammaGamma(new Gamma(1, 1), new Gamma(2, 1)); // γ = 0.5772156649015329
  */
@@ -177,15 +258,16 @@ export function klGammaGamma(p: Gamma, q: Gamma): number | NDArray {
   return each(p, q, (i, j) => {
     const ap = p.concentration[i];
     const aq = q.concentration[j];
-    const d = Math.log(q.rate[j] / p.rate[i]);
-    const bregman = lgamma(aq) - lgamma(ap) - (aq - ap) * digamma(ap);
-    return bregman + ap * expm1MinusX(d) + (ap - aq) * d;
+    const d = logRatio(q.rate[j], p.rate[i]);
+    return lgammaBregman(ap, aq - ap) + ap * expm1MinusX(d) + (ap - aq) * d;
   });
 }
 
 /**
  * KL(Beta(αp, βp) ‖ Beta(αq, βq)) = log B(αq, βq) − log B(αp, βp) + (αp − αq)ψ(αp)
- * + (βp − βq)ψ(βp) + (αq − αp + βq − βp)ψ(αp + βp) (PyTorch).
+ * + (βp − βq)ψ(βp) + (αq − αp + βq − βp)ψ(αp + βp) (PyTorch); when every parameter of q is within
+ * 1/8 of p's, the same value as D(αp, αq) + D(βp, βq) − D(αp + βp, αq + βq) with D the Bregman
+ * divergence of log Γ ({@link lgammaBregman}), accurate for nearly equal laws.
  * @example klBetaBeta(new Beta(1, 1), new Beta(2, 2)); // 2 − log 6 = 0.2082405307719455
  */
 export function klBetaBeta(p: Beta, q: Beta): number | NDArray {
@@ -194,6 +276,7 @@ export function klBetaBeta(p: Beta, q: Beta): number | NDArray {
     const bp = p.concentration0[i];
     const aq = q.concentration1[j];
     const bq = q.concentration0[j];
+    if (near(ap, aq) && near(bp, bq)) return betaKlNear(ap, bp, aq, bq);
     return (
       lbeta(aq, bq) -
       lbeta(ap, bp) +
@@ -212,7 +295,7 @@ export function klBetaBeta(p: Beta, q: Beta): number | NDArray {
 export function klParetoPareto(p: Pareto, q: Pareto): number | NDArray {
   return each(p, q, (i, j) => {
     if (p.scale[i] < q.scale[j]) return Infinity;
-    return q.alpha[j] * Math.log(p.scale[i] / q.scale[j]) + expm1MinusX(Math.log(q.alpha[j] / p.alpha[i]));
+    return q.alpha[j] * logRatio(p.scale[i], q.scale[j]) + expm1MinusX(logRatio(q.alpha[j], p.alpha[i]));
   });
 }
 
@@ -233,7 +316,8 @@ export function klWeibullWeibull(p: Weibull, q: Weibull): number | NDArray {
 /**
  * KL(CB(λp) ‖ CB(λq)) for continuous Bernoullis with natural parameters η = logit λ:
  * (ηp − ηq) E_p[x] − A(ηp) + A(ηq), A(η) = log(expm1(η)/η) (PyTorch's formula in exponential-
- * family form, accurate at λ = ½).
+ * family form, accurate at λ = ½); for |ηq − ηp| ≤ 1 as the Bregman integral
+ * (ηq − ηp)² ∫₀¹ (1 − s) A″(ηp + s(ηq − ηp)) ds, which keeps the digits of nearly equal laws.
  * @example klContinuousBernoulliContinuousBernoulli(new ContinuousBernoulli(0.5), new ContinuousBernoulli(0.5)); // 0
  */
 export function klContinuousBernoulliContinuousBernoulli(
@@ -243,8 +327,28 @@ export function klContinuousBernoulliContinuousBernoulli(
   return each(p, q, (i, j) => {
     const ep = p.logits[i];
     const eq = q.logits[j];
+    const h = eq - ep;
+    if (Math.abs(h) <= 1) return h * h * bregmanOfA(ep, h);
     return (ep - eq) * cbMean(ep) - cbLogNormalizer(ep) + cbLogNormalizer(eq);
   });
+}
+
+/** Gauss–Legendre nodes in (0, ½) and weights on [0, 1] (8 points; the other 4 are 1 − x). */
+const GL8_X = [0.019855071751231884, 0.10166676129318664, 0.2372337950418355, 0.4082826787521751];
+const GL8_W = [0.05061426814518813, 0.11119051722668724, 0.15685332293894363, 0.181341891689181];
+
+/**
+ * [A(η + h) − A(η) − h A′(η)]/h² = ∫₀¹ (1 − s) A″(η + sh) ds for the continuous-Bernoulli log
+ * normaliser A (A″ = the variance, analytic within 2π of the real axis), by 8-point
+ * Gauss–Legendre: for |h| ≤ 1 exact to rounding, and free of the cancellation of the difference.
+ */
+function bregmanOfA(eta: number, h: number): number {
+  let s = 0;
+  for (let k = 0; k < 4; k++) {
+    const x = GL8_X[k];
+    s += GL8_W[k] * ((1 - x) * cbVariance(eta + x * h) + x * cbVariance(eta + (1 - x) * h));
+  }
+  return s;
 }
 
 // ── Cross family: p Beta ────────────────────────────────────────────────────────────────────
@@ -301,7 +405,7 @@ export function klBetaNormal(p: Beta, q: Normal): number | NDArray {
     const s = a + b;
     const m = a / s;
     const v = ((a / s) * (b / s)) / (s + 1);
-    return -betaEntropy(a, b) + normalCrossEntropy(m, v, q.loc[j], q.scale[j]);
+    return -betaEntropy(a, b) + normalCrossEntropy(m - q.loc[j], Math.sqrt(v), q.scale[j]);
   });
 }
 
@@ -336,7 +440,9 @@ export function klContinuousBernoulliExponential(p: ContinuousBernoulli, q: Expo
 export function klContinuousBernoulliNormal(p: ContinuousBernoulli, q: Normal): number | NDArray {
   return each(p, q, (i, j) => {
     const eta = p.logits[i];
-    return -cbEntropy(eta) + normalCrossEntropy(cbMean(eta), cbVariance(eta), q.loc[j], q.scale[j]);
+    return (
+      -cbEntropy(eta) + normalCrossEntropy(cbMean(eta) - q.loc[j], Math.sqrt(cbVariance(eta)), q.scale[j])
+    );
   });
 }
 
@@ -390,21 +496,23 @@ export function klExponentialGumbel(p: Exponential, q: Gumbel): number | NDArray
 export function klExponentialNormal(p: Exponential, q: Normal): number | NDArray {
   return each(p, q, (i, j) => {
     const l = p.rate[i];
-    return Math.log(l) - 1 + normalCrossEntropy(1 / l, 1 / (l * l), q.loc[j], q.scale[j]);
+    return Math.log(l) - 1 + normalCrossEntropy(1 / l - q.loc[j], 1 / l, q.scale[j]);
   });
 }
 
 // ── Cross family: p Gamma ───────────────────────────────────────────────────────────────────
 
 /**
- * KL(Gamma(α, β) ‖ Exp(λ)) = −H(p) − log λ + λα/β (PyTorch).
+ * KL(Gamma(α, β) ‖ Exp(λ)) = −H(p) − log λ + λα/β (PyTorch), i.e. KL(Gamma(α, β) ‖ Gamma(1, λ)),
+ * evaluated in the form of {@link klGammaGamma}: D(α, 1) + α(e^d − 1 − d) + (α − 1)d with
+ * d = log(λ/β) and D the Bregman divergence of log Γ (accurate when p is nearly exponential).
  * @example klGammaExponential(new Gamma(1, 1), new Exponential(1)); // 0
  */
 export function klGammaExponential(p: Gamma, q: Exponential): number | NDArray {
   return each(p, q, (i, j) => {
     const a = p.concentration[i];
-    const b = p.rate[i];
-    return -gammaEntropy(a, b) - Math.log(q.rate[j]) + (q.rate[j] * a) / b;
+    const d = logRatio(q.rate[j], p.rate[i]);
+    return lgammaBregman(a, 1 - a) + a * expm1MinusX(d) + (a - 1) * d;
   });
 }
 
@@ -424,14 +532,25 @@ export function klGammaGumbel(p: Gamma, q: Gumbel): number | NDArray {
 }
 
 /**
- * KL(Gamma(α, β) ‖ N(μ, σ²)) = −H(p) + ½ log(2πσ²) + (α/β² + (α/β − μ)²)/(2σ²) (PyTorch).
+ * KL(Gamma(α, β) ‖ N(μ, σ²)) = −H(p) + ½ log(2πσ²) + (α/β² + (α/β − μ)²)/(2σ²) (PyTorch), arranged
+ * with Stirling's series as ½(ρ² − 1 − log ρ²) + ((α/β − μ)/σ)²/2 − [S(α) + (1 − α)(ψ(α) − log α) − ½],
+ * ρ = √α/(βσ), S(α) = log Γ(α) − (α − ½) log α + α − ½ log 2π: no cancellation of terms of the size
+ * of log σ, so a Gamma close to the normal (large α) keeps its digits.
  * @example klGammaNormal(new Gamma(1, 1), new Normal(1, 1)); // ½ log 2π − ½
  */
 export function klGammaNormal(p: Gamma, q: Normal): number | NDArray {
   return each(p, q, (i, j) => {
     const a = p.concentration[i];
     const b = p.rate[i];
-    return -gammaEntropy(a, b) + normalCrossEntropy(a / b, a / (b * b), q.loc[j], q.scale[j]);
+    const sigma = q.scale[j];
+    const sd = Math.sqrt(a) / b;
+    const lr =
+      sd > 0 && sd < Infinity ? logRatio(sd, sigma) : 0.5 * Math.log(a) - Math.log(b) - Math.log(sigma);
+    const z = (a / b - q.loc[j]) / sigma;
+    // H(p) = ½ log(2πa/β²) + S(a) + (1 − a) r(a), S = stirlerr, r(a) = ψ(a) − log a; with
+    // c = S(a) + (1 − a) r(a) − ½ = O(1/a) nothing of the size of log σ cancels
+    const c = stirlerr(a) + (1 - a) * psiMinusLog(a) - 0.5;
+    return 0.5 * expm1MinusX(2 * lr) + 0.5 * z * z - c;
   });
 }
 
@@ -447,8 +566,7 @@ export function klGumbelNormal(p: Gumbel, q: Normal): number | NDArray {
     const b = p.scale[i];
     const h = Math.log(b) + EULER_GAMMA + 1;
     return (
-      -h +
-      normalCrossEntropy(p.loc[i] + EULER_GAMMA * b, (Math.PI * Math.PI * b * b) / 6, q.loc[j], q.scale[j])
+      -h + normalCrossEntropy(p.loc[i] - q.loc[j] + EULER_GAMMA * b, (Math.PI / Math.sqrt(6)) * b, q.scale[j])
     );
   });
 }
@@ -460,7 +578,7 @@ export function klGumbelNormal(p: Gumbel, q: Normal): number | NDArray {
 export function klLaplaceNormal(p: Laplace, q: Normal): number | NDArray {
   return each(p, q, (i, j) => {
     const b = p.scale[i];
-    return -(1 + Math.log(2 * b)) + normalCrossEntropy(p.loc[i], 2 * b * b, q.loc[j], q.scale[j]);
+    return -(1 + Math.log(2 * b)) + normalCrossEntropy(p.loc[i] - q.loc[j], Math.SQRT2 * b, q.scale[j]);
   });
 }
 
@@ -546,8 +664,8 @@ export function klParetoNormal(p: Pareto, q: Normal): number | NDArray {
     if (a <= 2) return Infinity;
     const s = p.scale[i];
     const m = (a * s) / (a - 1);
-    const v = (s * s * a) / ((a - 1) * (a - 1) * (a - 2));
-    return -paretoEntropy(s, a) + normalCrossEntropy(m, v, q.loc[j], q.scale[j]);
+    const sd = (s * Math.sqrt(a / (a - 2))) / (a - 1);
+    return -paretoEntropy(s, a) + normalCrossEntropy(m - q.loc[j], sd, q.scale[j]);
   });
 }
 
@@ -556,6 +674,8 @@ export function klParetoNormal(p: Pareto, q: Normal): number | NDArray {
 /**
  * KL(Uniform(l, h) ‖ Beta(α, β)) = −log(h − l) + log B(α, β) − (α − 1)E[log x] − (β − 1)E[log(1 − x)]
  * when [l, h] ⊆ [0, 1], else +Infinity (PyTorch; the uniform's log moments in cancellation-free form).
+ * For Uniform(0, 1) = Beta(1, 1) against a nearly uniform Beta, the Beta‖Beta form of
+ * {@link klBetaBeta} (Bregman divergences of log Γ), which keeps the digits of nearly equal laws.
  * @example klUniformBeta(new Uniform(0, 1), new Beta(1, 1)); // 0
  */
 export function klUniformBeta(p: Uniform, q: Beta): number | NDArray {
@@ -565,6 +685,8 @@ export function klUniformBeta(p: Uniform, q: Beta): number | NDArray {
     if (l < 0 || h > 1) return Infinity;
     const a = q.concentration1[j];
     const b = q.concentration0[j];
+    // Uniform(0, 1) is Beta(1, 1): the Beta-Beta form keeps the digits when q is nearly uniform
+    if (l === 0 && h === 1 && near(1, a) && near(1, b)) return betaKlNear(1, 1, a, b);
     const t1 = a === 1 ? 0 : (a - 1) * meanLogUniform(l, h);
     const t0 = b === 1 ? 0 : (b - 1) * meanLogUniform(1 - h, 1 - l);
     return -Math.log(h - l) + lbeta(a, b) - t1 - t0;
@@ -643,7 +765,12 @@ export function klUniformNormal(p: Uniform, q: Normal): number | NDArray {
   return each(p, q, (i, j) => {
     const w = p.high[i] - p.low[i];
     return (
-      -Math.log(w) + normalCrossEntropy(0.5 * p.low[i] + 0.5 * p.high[i], (w * w) / 12, q.loc[j], q.scale[j])
+      -Math.log(w) +
+      normalCrossEntropy(
+        0.5 * (p.low[i] - q.loc[j]) + 0.5 * (p.high[i] - q.loc[j]),
+        w / Math.sqrt(12),
+        q.scale[j],
+      )
     );
   });
 }
@@ -669,7 +796,9 @@ export function klUniformPareto(p: Uniform, q: Pareto): number | NDArray {
 /**
  * KL(Weibull(λ, k) ‖ Gamma(α, β)) = log k + log Γ(α) − α log(λβ) + γ(α/k − 1) − 1 + βλ Γ(1 + 1/k)
  * (−H(p) − E_p[log q] with E_p[log x] = log λ − γ/k and E_p[x] = λΓ(1 + 1/k); the form of Fan et al.
- * 2020, "Bayesian attention modules").
+ * 2020, "Bayesian attention modules"), arranged as log k + log Γ(α) + (1 − α)u + γ(α/k − 1)
+ * + log Γ(1 + 1/k) + (e^w − 1 − w) with u = log(λβ), w = u + log Γ(1 + 1/k), so that nothing of
+ * order 1 cancels when p is close to q (k ≈ 1, α ≈ 1, λβ ≈ 1).
  * @example klWeibullGamma(new Weibull(1, 1), new Gamma(1, 1)); // 0
  */
 export function klWeibullGamma(p: Weibull, q: Gamma): number | NDArray {
@@ -678,14 +807,12 @@ export function klWeibullGamma(p: Weibull, q: Gamma): number | NDArray {
     const k = p.concentration[i];
     const a = q.concentration[j];
     const b = q.rate[j];
-    return (
-      Math.log(k) +
-      lgamma(a) -
-      a * Math.log(lam * b) +
-      EULER_GAMMA * (a / k - 1) -
-      1 +
-      b * lam * Math.exp(lgamma(1 + 1 / k))
-    );
+    const lb = lam * b;
+    const u = lb >= 2.2250738585072014e-308 && lb < Infinity ? Math.log(lb) : Math.log(lam) + Math.log(b);
+    // log Γ(1 + 1/k) = log Γ(2 + w) = (1 − γ)w + D(2, w), w = (1 − k)/k: 1 + 1/k is never rounded
+    const w = (1 - k) / k;
+    const g = (1 - EULER_GAMMA) * w + lgammaBregman(2, w);
+    return Math.log(k) + lgamma(a) + (1 - a) * u + (EULER_GAMMA * (a - k)) / k + g + expm1MinusX(u + g);
   });
 }
 
@@ -733,10 +860,53 @@ export function kumaraswamyMeanLog1m(a: number, b: number): number {
 }
 
 /**
+ * KL(Kumaraswamy(a, b) ‖ Beta(α, β)) for nearly equal laws, as ∫₀¹ φ(log q(x) − log p(x)) du with
+ * φ(t) = e^t − 1 − t ≥ 0 and x = F_p⁻¹(u) (valid since both are densities on [0, 1]; a sum of
+ * non-negative terms, so no digit is lost however small the result). With L = log(1 − u)/b =
+ * log(1 − x^a): log q − log p = (α − a) log x + (β − 1) log(1 − x) − (b − 1)L − log B(α, β) − log(ab),
+ * log x = log(1 − e^L)/a. Tanh-sinh quadrature in u as in {@link kumaraswamyMeanLog1m}.
+ */
+function kumaraswamyBetaSmall(a: number, b: number, al: number, be: number): number {
+  const c = -lbeta(al, be) - Math.log(a) - Math.log(b);
+  const f = (log1mU: number): number => {
+    const L = log1mU / b;
+    const logX = log1mexp(L) / a;
+    // 1 − x ≈ e^L/a once e^L underflows next to 1
+    const log1mX = L < -700 ? L - Math.log(a) : log1mexp(logX);
+    const delta = (al - a) * logX + (be === 1 ? 0 : (be - 1) * log1mX) - (b - 1) * L + c;
+    return Math.abs(delta) < 1e-3
+      ? delta * delta * (1 / 2 + delta * (1 / 6 + delta * (1 / 24 + delta * (1 / 120 + delta / 720))))
+      : Math.expm1(delta) - delta;
+  };
+  // node t: s = (π/2) sinh t, u = 1/(1 + e^{−2s}), 1 − u = 1/(1 + e^{2s})
+  const term = (t: number): number => {
+    const s = 0.5 * Math.PI * Math.sinh(t);
+    const e = Math.exp(-2 * Math.abs(s));
+    const log1mU = s >= 0 ? -2 * s - Math.log1p(e) : -Math.log1p(e);
+    const w = 0.25 * Math.PI * Math.cosh(t) * ((4 * e) / ((1 + e) * (1 + e)));
+    return w === 0 || log1mU === 0 ? 0 : w * f(log1mU);
+  };
+  const tMax = 4.5;
+  let h = 0.5;
+  let sum = term(0);
+  for (let k = 1; k * h <= tMax; k++) sum += term(k * h) + term(-k * h);
+  let estimate = sum * h;
+  for (let level = 0; level < 10; level++) {
+    h /= 2;
+    for (let k = 1; k * h <= tMax; k += 2) sum += term(k * h) + term(-k * h);
+    const next = sum * h;
+    if (Math.abs(next - estimate) <= 1e-14 * Math.abs(next)) return next;
+    estimate = next;
+  }
+  return estimate;
+}
+
+/**
  * KL(Kumaraswamy(a, b) ‖ Beta(α, β)) = (a − α)/a · (−γ − ψ(b) − 1/b) + log(ab) + log B(α, β)
  * − (b − 1)/b − (β − 1) E_p[log(1 − x)] (Nalisnick & Smyth 2017, eq. in appendix; NumPyro's
  * registered pair truncates the series for E_p[log(1 − x)] — here it is integrated to full accuracy,
- * see {@link kumaraswamyMeanLog1m}).
+ * see {@link kumaraswamyMeanLog1m}). Results below 1e-4 (nearly equal laws, where that sum of terms of
+ * order 1 cancels) are recomputed as the integral of a non-negative function ({@link kumaraswamyBetaSmall}).
  * @example klKumaraswamyBeta(new Kumaraswamy(1, 1), new Beta(1, 1)); // 0
  */
 export function klKumaraswamyBeta(p: Kumaraswamy, q: Beta): number | NDArray {
@@ -748,6 +918,8 @@ export function klKumaraswamyBeta(p: Kumaraswamy, q: Beta): number | NDArray {
     const meanLog = -(EULER_GAMMA + digamma(b + 1)) / a; // E_p[log x]
     const negEntropy = Math.log(a) + Math.log(b) + (a - 1) * meanLog - (b - 1) / b;
     const t0 = be === 1 ? 0 : (be - 1) * kumaraswamyMeanLog1m(a, b);
-    return negEntropy + lbeta(al, be) - (al - 1) * meanLog - t0;
+    const v = negEntropy + lbeta(al, be) - (al - 1) * meanLog - t0;
+    // a small value is the difference of terms of order 1: integrate the non-negative form instead
+    return v < 1e-4 ? kumaraswamyBetaSmall(a, b, al, be) : v;
   });
 }

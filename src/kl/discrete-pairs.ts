@@ -20,6 +20,7 @@ import { Bernoulli } from "../distributions/bernoulli.js";
 import {
   Binomial,
   CompensatedSum,
+  LOG_EPS_FINE,
   MAX_SUM_TERMS,
   bulkRange,
   klCell,
@@ -30,6 +31,7 @@ import { Dirichlet, psiMinusLog } from "../distributions/dirichlet.js";
 import { Geometric } from "../distributions/geometric.js";
 import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
 import { Poisson } from "../distributions/poisson.js";
+import { lgammaBregman } from "./continuous-pairs.js";
 
 /** The integer-valued families (support a contiguous range of integers). */
 export type IntegerFamily = Bernoulli | Binomial | Geometric | Poisson;
@@ -159,14 +161,41 @@ function logRatio(a: number, b: number): number {
 }
 
 /**
+ * Σ_i D(α_i, β_i) − D(α₀, β₀) with D(x, y) = log Γ(y) − log Γ(x) − (y − x)ψ(x) (the same KL,
+ * regrouped) when every β_i is within α_i/8 of α_i, else undefined. Each D is evaluated by
+ * `lgammaBregman`'s Taylor series, so nearly equal laws keep their digits (the large-argument form
+ * below subtracts first-order terms whose rounding would swamp a KL of 1e-10).
+ */
+function klDirichletNear(
+  cp: Float64Array,
+  po: number,
+  cq: Float64Array,
+  qo: number,
+  K: number,
+  a0: number,
+): number | undefined {
+  let s = 0;
+  let h0 = 0;
+  for (let k = 0; k < K; k++) {
+    const a = cp[po + k];
+    const h = cq[qo + k] - a;
+    if (!(Math.abs(h) <= a / 8)) return undefined;
+    s += lgammaBregman(a, h);
+    h0 += h;
+  }
+  return s - lgammaBregman(a0, h0);
+}
+
+/**
  * KL(Dirichlet(α) ‖ Dirichlet(β)) = log Γ(α₀) − log Γ(β₀) − Σ (log Γ(α_i) − log Γ(β_i))
  * + Σ (α_i − β_i)(ψ(α_i) − ψ(α₀)), α₀ = Σ α_i, β₀ = Σ β_i (PyTorch `_kl_dirichlet_dirichlet`,
  * after B. Kurt's derivation). Evaluated with log Γ(x) = (x − ½) log x − x + ½ log 2π + S(x)
  * and ψ(x) = log x + r(x) substituted, where the large terms cancel exactly:
  * KL = (β₀ − ½) log(α₀/β₀) − Σ (β_i − ½) log(α_i/β_i) + S(α₀) − S(β₀) − Σ (S(α_i) − S(β_i))
  *      + Σ (α_i − β_i)(r(α_i) − r(α₀)),
- * exactly 0 for α = β and accurate for concentrations of 10^4 and more. InvalidShape when the
- * numbers of components differ.
+ * exactly 0 for α = β and accurate for concentrations of 10^4 and more; when every β_i is within
+ * α_i/8 of α_i, as Σ D(α_i, β_i) − D(α₀, β₀) instead ({@link klDirichletNear}). InvalidShape when
+ * the numbers of components differ.
  * @example klDirichletDirichlet(new Dirichlet([1, 1]), new Dirichlet([2, 2])); // 0.20824053077607953
  */
 export function klDirichletDirichlet(p: Dirichlet, q: Dirichlet): number | NDArray {
@@ -184,6 +213,11 @@ export function klDirichletDirichlet(p: Dirichlet, q: Dirichlet): number | NDArr
     const j = mq ? mq[f] : f;
     const a0 = p.total(i);
     const b0 = q.total(j);
+    const nearly = klDirichletNear(cp, i * K, cq, j * K, K, a0);
+    if (nearly !== undefined) {
+      out[f] = Number.isNaN(nearly) ? nearly : Math.max(0, nearly);
+      continue;
+    }
     const rA0 = psiMinusLog(a0);
     let s = (b0 - 0.5) * logRatio(a0, b0) + stirlerr(a0) - stirlerr(b0);
     for (let k = 0; k < K; k++) {
@@ -233,7 +267,9 @@ export function klPoissonPoisson(p: Poisson, q: Poisson): number | NDArray {
 
 /**
  * KL(Bernoulli(p) ‖ Poisson(μ)) = −H(p) − p log μ + μ (PyTorch `_kl_bernoulli_poisson`; the
- * Poisson mass at 0 and 1 is e^{−μ} and μ e^{−μ}). μ = 0 with p > 0 gives +Infinity.
+ * Poisson mass at 0 and 1 is e^{−μ} and μ e^{−μ}), evaluated as t(1 − p, e^{−μ}) + t(p, μe^{−μ})
+ * + P_q(X ≥ 2) with the cells t(a, b) = a log(a/b) − a + b ≥ 0, so a Bernoulli close to the
+ * Poisson keeps its digits. μ = 0 with p > 0 gives +Infinity.
  * @example klBernoulliPoisson(new Bernoulli({ probs: 0.5 }), new Poisson(1)); // 1 − log 2 = 0.3068528194400547
  */
 export function klBernoulliPoisson(p: Bernoulli, q: Poisson): number | NDArray {
@@ -243,15 +279,34 @@ export function klBernoulliPoisson(p: Bernoulli, q: Poisson): number | NDArray {
     const mu = q.rate[j];
     if (Number.isNaN(p1) || Number.isNaN(mu)) return NaN;
     if (mu === 0) return p1 > 0 ? Infinity : 0;
-    const negH = (p1 > 0 ? p1 * p.logProbs1[i] : 0) + (p0 > 0 ? p0 * p.logProbs0[i] : 0);
-    return Math.max(0, negH - (p1 > 0 ? p1 * Math.log(mu) : 0) + mu);
+    // Poisson mass above 1: 1 − e^{−μ}(1 + μ), by its series e^{−μ} Σ_{k≥2} μ^k/k! below 1
+    let tail: number;
+    if (mu < 1) {
+      let term = (mu * mu) / 2;
+      let sum = 0;
+      for (let k = 3; term > 1e-17 * sum; k++) {
+        sum += term;
+        term *= mu / k;
+      }
+      tail = Math.exp(-mu) * sum;
+    } else tail = -Math.expm1(-mu) - mu * Math.exp(-mu);
+    // p − q on each cell from exact pieces (p0 = 1 − p1): no rounded 1 − e^{−μ} is subtracted
+    const diff0 = p1 <= 0.5 ? -Math.expm1(-mu) - p1 : p0 - Math.exp(-mu);
+    const diff1 = p1 <= 0.5 ? p1 - mu - mu * Math.expm1(-mu) : tail - diff0;
+    const q1 = mu * Math.exp(-mu);
+    const v =
+      klCell(p0, Math.exp(-mu), p.logProbs0[i], -mu, diff0) +
+      klCell(p1, q1, p.logProbs1[i], Math.log(mu) - mu, diff1) +
+      tail;
+    return Math.max(0, v);
   });
 }
 
 /**
  * KL(p ‖ q) between integer-valued families by the definition: +Infinity when p's support is
  * not inside q's (all supports here are integer ranges), otherwise Σ_k p(k) log(p(k)/q(k)) over
- * p's whole (finite) support — over its bulk if that exceeds 10^7 terms — by compensated summation.
+ * p's whole (finite) support — over its bulk if that exceeds 10^7 terms — by compensated summation;
+ * when q's mass outside p's support takes few terms, as the non-negative cells of {@link klByCells}.
  * Requires p's support to be finite unless it falls outside q's; otherwise NotImplemented.
  */
 export function klBySupportSum(p: IntegerFamily, i: number, q: IntegerFamily, j: number): number {
@@ -267,6 +322,10 @@ export function klBySupportSum(p: IntegerFamily, i: number, q: IntegerFamily, j:
         `estimate it by Monte Carlo or by a truncated sum`,
     );
   }
+  if (pHi - pLo + 1 <= MAX_SUM_TERMS) {
+    const v = klByCells(p, i, pLo, pHi, q, j, qLo, qHi);
+    if (v !== undefined) return v;
+  }
   const [a, b] = pHi - pLo + 1 <= MAX_SUM_TERMS ? [pLo, pHi] : bulkRange(p, i);
   if (b - a + 1 > MAX_SUM_TERMS) {
     throw notImplemented(
@@ -279,6 +338,41 @@ export function klBySupportSum(p: IntegerFamily, i: number, q: IntegerFamily, j:
     if (lp === -Infinity) continue;
     s.add(Math.exp(lp) * (lp - q.logMass(k, j)));
   }
+  return Math.max(0, s.value());
+}
+
+/** Terms of q's mass outside p's support that {@link klByCells} will add up. */
+const MAX_OUTSIDE_TERMS = 100_000;
+
+/**
+ * Σ_k p(k) log(p(k)/q(k)) over p's whole support [pLo, pHi] ⊆ [qLo, qHi] as Σ_k t(p(k), q(k))
+ * + Q(outside p's support), with the cells t(a, b) = a log(a/b) − a + b ≥ 0 (Σ_k p(k) = 1): a sum
+ * of non-negative terms, so nearly equal laws (KL ≈ 1e-10 and below) keep their digits where the
+ * plain sum of p log(p/q) cancels. q's outside mass is summed directly (below pLo, and above pHi up
+ * to q's bulk); undefined when that would take more than {@link MAX_OUTSIDE_TERMS} terms.
+ */
+function klByCells(
+  p: IntegerFamily,
+  i: number,
+  pLo: number,
+  pHi: number,
+  q: IntegerFamily,
+  j: number,
+  qLo: number,
+  qHi: number,
+): number | undefined {
+  const top = pHi === qHi ? qHi : Math.min(qHi, q.bulk(j, LOG_EPS_FINE)[1]);
+  if (pLo - qLo + Math.max(0, top - pHi) > MAX_OUTSIDE_TERMS) return undefined;
+  const out = new CompensatedSum();
+  for (let k = qLo; k < pLo; k++) out.add(Math.exp(q.logMass(k, j)));
+  for (let k = pHi + 1; k <= top; k++) out.add(Math.exp(q.logMass(k, j)));
+  const s = new CompensatedSum();
+  for (let k = pLo; k <= pHi; k++) {
+    const lp = p.logMass(k, i);
+    const lq = q.logMass(k, j);
+    s.add(klCell(Math.exp(lp), Math.exp(lq), lp, lq));
+  }
+  s.add(out.value());
   return Math.max(0, s.value());
 }
 

@@ -11,11 +11,13 @@
  *
  * a sum of non-negative terms (the TFP `expm1` form generalised): no cancellation, exactly 0 for
  * p = q, log-variances used directly. With a low-rank side the trace goes through the
- * capacitance matrix (Woodbury) and the result is clamped at 0 against round-off.
+ * capacitance matrix (Woodbury) and the result is clamped at 0 against round-off; when that
+ * result is below 1e-3 of the terms it cancels (nearly equal covariances) and d ≤ 1024, the
+ * low-rank covariances are formed, factorised densely and the non-negative sum above is used.
  */
 import { broadcastMap, broadcastShapes, result, sizeOf, type NDArray } from "../core/array.js";
 import { invalidShape } from "../core/errors.js";
-import { mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
+import { denseCovariance, mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
 import { kernels } from "../linalg/kernels.js";
 import { scratch } from "../linalg/workspace.js";
 import { klDiagBatchWasm } from "../linalg/wasm.js";
@@ -109,7 +111,55 @@ export function covarianceTerm(
     for (let i = 0; i < d; i++) s += expm1MinusX(2 * (logDiagOf(fp, bp, i) - logDiagOf(fq, bq, i)));
     return s;
   }
-  return Math.max(0, traceInvProduct(fp, bp, fq, bq) - d + fq.logDet[bq] - fp.logDet[bp]);
+  const t = traceInvProduct(fp, bp, fq, bq);
+  const v = t - d + fq.logDet[bq] - fp.logDet[bp];
+  // The Woodbury trace and the log-determinants are of order d and cancel: when the result is far
+  // smaller than them (nearly equal covariances), redo it with dense triangular factors, where it
+  // is the non-negative sum above.
+  const size = t + d + Math.abs(fq.logDet[bq]) + Math.abs(fp.logDet[bp]);
+  if (v < 1e-3 * size && d <= DENSE_LIMIT) {
+    const tp = trilOf(fp, bp);
+    const tq = trilOf(fq, bq);
+    if (tp && tq) return covarianceTerm(tp, 0, tq, 0, scratch);
+  }
+  return Math.max(0, v);
+}
+
+/** Largest dimension for which a nearly-zero low-rank covariance term is redone densely (O(d³)). */
+const DENSE_LIMIT = 1024;
+
+/**
+ * Covariance element b of f as a one-element triangular form: a low-rank covariance W Wᵀ + D
+ * formed and factorised densely, a diagonal or triangular factor copied. Undefined if the dense
+ * Cholesky fails (round-off on a numerically singular matrix).
+ */
+function trilOf(f: GaussianForm, b: number): GaussianForm | undefined {
+  const d = f.d;
+  const L = new Float64Array(d * d);
+  if (f.cov.kind === "lowrank") {
+    denseCovariance(f, b, L, 0);
+    if (kernels().potrf(d, L, 0) !== 0) return undefined;
+  } else if (f.cov.kind === "tril") L.set(f.cov.L.subarray(b * d * d, (b + 1) * d * d));
+  else denseFactor(f, b, L);
+  return trilForm(L, d);
+}
+
+function trilForm(L: Float64Array, d: number): GaussianForm {
+  const logDiag = new Float64Array(d);
+  let s = 0;
+  for (let i = 0; i < d; i++) {
+    logDiag[i] = Math.log(L[i * d + i]);
+    s += logDiag[i];
+  }
+  return {
+    d,
+    batchShape: [],
+    loc: new Float64Array(d),
+    locBatch: [],
+    cov: { kind: "tril", L, logDiag },
+    covBatch: [],
+    logDet: Float64Array.of(2 * s),
+  };
 }
 
 /** tr(Σq⁻¹ Σp) with Σp = S Sᵀ + diag(e) and Σq⁻¹ applied by its factorisation. */
@@ -224,12 +274,30 @@ function klDiagDiag(fp: GaussianForm, fq: GaussianForm, shape: number[]): number
     for (let j = 0; j < d; j++) {
       term += expm1MinusX(lvp[pc + j] - lvq[qc + j]);
       const delta = fp.loc[po + j] - fq.loc[qo + j];
-      if (delta !== 0) maha += delta * delta * ivq[qc + j]; // 0 · e^{700+} is 0, not NaN
+      if (delta !== 0) {
+        const dd = delta * delta;
+        // δ² underflowing next to an e^{−lvq} that overflows (scales of 1e-200): square δ/σq instead
+        if (dd !== 0 && ivq[qc + j] < Infinity) maha += dd * ivq[qc + j];
+        else {
+          const z = delta * Math.exp(-0.5 * lvq[qc + j]);
+          maha += z * z;
+        }
+      }
     }
     const v = 0.5 * (term + maha);
     out[i] = v > 0 || v !== v ? v : 0;
   }
   return result(out, shape);
+}
+
+/** Σ (δ_i / σ_i)² with σ_i = exp(½ logVar_i): each ratio formed before squaring (scales of 1e-200 and 1e200). */
+function diagMahalanobis(logVar: Float64Array, off: number, delta: Float64Array, d: number): number {
+  let s = 0;
+  for (let i = 0; i < d; i++) {
+    const z = delta[i] * Math.exp(-0.5 * logVar[off + i]);
+    s += z * z;
+  }
+  return s;
 }
 
 /** KL(p ‖ q) between two Gaussian forms, batched and broadcast; never negative. */
@@ -264,7 +332,12 @@ export function klGaussianForms(fp: GaussianForm, fq: GaussianForm): number | ND
       delta[j] = v;
       if (v !== 0) zero = false;
     }
-    const maha = zero ? 0 : mahalanobis(fq, mq ? mq[i] : i, delta, 0, work);
+    const bq = mq ? mq[i] : i;
+    const maha = zero
+      ? 0
+      : fq.cov.kind === "diag"
+        ? diagMahalanobis(fq.cov.logVar, bq * d, delta, d)
+        : mahalanobis(fq, bq, delta, 0, work);
     const v = 0.5 * (term[mt ? mt[i] : i] + maha);
     out[i] = v > 0 ? v : 0;
   }

@@ -1,7 +1,16 @@
 /** CSV and NPY readers/writers: formats, round trips, and one-line errors that say where. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { KullbackError, NDArray, formatCsv, parseCsv, readNpy, writeNpy, encodeNpyHeader, isNpy } from "../src/index.js";
+import {
+  KullbackError,
+  NDArray,
+  formatCsv,
+  parseCsv,
+  readNpy,
+  writeNpy,
+  encodeNpyHeader,
+  isNpy,
+} from "../src/index.js";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 
@@ -79,7 +88,9 @@ describe("parseCsv", () => {
   });
 
   it("NaN, missing values and infinities are errors unless allowed", () => {
-    expect(errorOf(() => parseCsv("a,b\n1,NaN\n")).message).toMatch(/line 2 \(data row 1\), column "b": "NaN".*missing/);
+    expect(errorOf(() => parseCsv("a,b\n1,NaN\n")).message).toMatch(
+      /line 2 \(data row 1\), column "b": "NaN".*missing/,
+    );
     expect(errorOf(() => parseCsv("a,b\n1,NA\n")).message).toMatch(/column "b": "NA"/);
     expect(errorOf(() => parseCsv("a,b\n1,\n")).message).toMatch(/column "b": empty cell/);
     expect(errorOf(() => parseCsv("a,b\n1,inf\n")).message).toMatch(/"inf" is not finite/);
@@ -105,7 +116,13 @@ describe("formatCsv", () => {
     const back = parseCsv(text, { allowNonFinite: true });
     expect(back.columns).toEqual(["a", "b,c"]);
     expect(Object.is(back.values.data[3], NaN)).toBe(true);
-    expect(Array.from(back.values.data).filter((_, i) => i !== 3)).toEqual([0.1, -2, Infinity, -Infinity, 1e-310]);
+    expect(Array.from(back.values.data).filter((_, i) => i !== 3)).toEqual([
+      0.1,
+      -2,
+      Infinity,
+      -Infinity,
+      1e-310,
+    ]);
   });
 
   it("round-trips any finite matrix bit for bit (property)", () => {
@@ -129,7 +146,9 @@ describe("formatCsv", () => {
   });
 
   it("checks the number of column names", () => {
-    expect(() => formatCsv(["a"], new NDArray(Float64Array.of(1, 2), [1, 2]))).toThrow(/1 column names for 2 columns/);
+    expect(() => formatCsv(["a"], new NDArray(Float64Array.of(1, 2), [1, 2]))).toThrow(
+      /1 column names for 2 columns/,
+    );
   });
 });
 
@@ -190,7 +209,9 @@ describe("NPY", () => {
     const h = encodeNpyHeader([123456, 7]);
     expect(h.length % 64).toBe(0);
     expect(h[6]).toBe(1);
-    expect(new TextDecoder().decode(h.subarray(10))).toMatch(/^\{'descr': '<f8', 'fortran_order': False, 'shape': \(123456, 7\), \} *\n$/);
+    expect(new TextDecoder().decode(h.subarray(10))).toMatch(
+      /^\{'descr': '<f8', 'fortran_order': False, 'shape': \(123456, 7\), \} *\n$/,
+    );
   });
 
   it("clear errors for bad files", () => {

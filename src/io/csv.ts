@@ -63,7 +63,8 @@ function records(text: string, delimiter: string, name: string): Record[] {
   const n = text.length;
   const endRecord = () => {
     fields.push(field);
-    if (!(fields.length === 1 && fields[0].trim() === "" && !quotedField)) out.push({ fields, line: recordLine });
+    if (!(fields.length === 1 && fields[0].trim() === "" && !quotedField))
+      out.push({ fields, line: recordLine });
     fields = [];
     field = "";
     quotedField = false;
@@ -115,9 +116,13 @@ function records(text: string, delimiter: string, name: string): Record[] {
     i++;
   }
   if (inQuotes) {
-    throw new KullbackError("InvalidParameter", `${name}: line ${recordLine}: a quoted field is never closed`, {
-      argument: name,
-    });
+    throw new KullbackError(
+      "InvalidParameter",
+      `${name}: line ${recordLine}: a quoted field is never closed`,
+      {
+        argument: name,
+      },
+    );
   }
   if (field !== "" || fields.length > 0 || quotedField) endRecord();
   return out;
@@ -137,13 +142,16 @@ function isNumberCell(s: string): boolean {
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   const name = options.name ?? "csv";
   const firstLine = text.slice(0, Math.max(0, text.indexOf("\n")) || text.length);
-  const delimiter =
-    options.delimiter ?? (firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",");
+  const delimiter = options.delimiter ?? (firstLine.includes("\t") && !firstLine.includes(",") ? "\t" : ",");
   const recs = records(text, delimiter, name);
   if (recs.length === 0) {
-    throw new KullbackError("InvalidShape", `${name}: the file is empty (expected a header row and data rows)`, {
-      argument: name,
-    });
+    throw new KullbackError(
+      "InvalidShape",
+      `${name}: the file is empty (expected a header row and data rows)`,
+      {
+        argument: name,
+      },
+    );
   }
   const mode = options.header ?? true;
   const hadHeader = mode === "auto" ? !recs[0].fields.every(isNumberCell) : mode;
@@ -206,11 +214,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
             { argument: name, index: [r, j], value: raw },
           );
         } else {
-          throw new KullbackError("InvalidParameter", `${where}, ${col}: ${JSON.stringify(raw)} is not a number`, {
-            argument: name,
-            index: [r, j],
-            value: raw,
-          });
+          throw new KullbackError(
+            "InvalidParameter",
+            `${where}, ${col}: ${JSON.stringify(raw)} is not a number`,
+            {
+              argument: name,
+              index: [r, j],
+              value: raw,
+            },
+          );
         }
         if (!allowNonFinite && (Number.isNaN(v) || t.toLowerCase() === "-nan")) {
           throw new KullbackError(
@@ -220,11 +232,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
           );
         }
         if (!allowNonFinite && !Number.isFinite(v)) {
-          throw new KullbackError("InvalidParameter", `${where}, ${col}: ${JSON.stringify(raw)} is not finite`, {
-            argument: name,
-            index: [r, j],
-            value: raw,
-          });
+          throw new KullbackError(
+            "InvalidParameter",
+            `${where}, ${col}: ${JSON.stringify(raw)} is not finite`,
+            {
+              argument: name,
+              index: [r, j],
+              value: raw,
+            },
+          );
         }
       }
       data[r * d + j] = v;
@@ -263,10 +279,14 @@ export function formatCsv(
   const delimiter = options.delimiter ?? ",";
   const shape = values.shape.length === 1 ? [values.shape[0], 1] : values.shape;
   if (shape.length !== 2) {
-    throw new KullbackError("InvalidShape", `csv: values must be 1-D or 2-D; got shape [${values.shape.join(", ")}]`, {
-      argument: "values",
-      value: values.shape,
-    });
+    throw new KullbackError(
+      "InvalidShape",
+      `csv: values must be 1-D or 2-D; got shape [${values.shape.join(", ")}]`,
+      {
+        argument: "values",
+        value: values.shape,
+      },
+    );
   }
   const [rows, d] = shape;
   if (columns.length !== d) {

@@ -1,0 +1,42 @@
+/**
+ * Where the browser tests find Chromium, and where they put their screenshots.
+ *
+ * The browser tests need Debian's Chromium at /usr/bin/chromium (`.ci/run` installs it). Under CI
+ * (`CI` set) a missing browser is a test failure; elsewhere the browser tests are skipped with a
+ * loud notice so that `npm test` still runs everything else on a machine without Chromium.
+ * Screenshots go to a temporary folder unless `KULLBACK_SCREENSHOTS=1`, which writes them to docs/
+ * (that is how docs/playground.png and docs/compare-report.png are refreshed).
+ */
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const hasChromium = existsSync(CHROMIUM);
+export const browserRequired = Boolean(process.env.CI);
+
+/** One test that fails under CI when the browser is missing, and prints a notice elsewhere. */
+export function requireBrowser(what: string): void {
+  if (!hasChromium && !browserRequired) {
+    console.warn(
+      `\n[${what}] NOTICE: ${CHROMIUM} not found: the browser tests are SKIPPED ` +
+        `(install it with: apt-get install -y chromium; under CI they are required)\n`,
+    );
+  }
+  it(`headless Chromium is present at ${CHROMIUM} (required when CI is set)`, () => {
+    if (browserRequired) expect(hasChromium).toBe(true);
+    else expect(typeof hasChromium).toBe("boolean");
+  });
+}
+
+/** Folder for screenshots: docs/ when KULLBACK_SCREENSHOTS=1, a fresh temporary folder otherwise. */
+export function screenshotDir(): string {
+  if (process.env.KULLBACK_SCREENSHOTS === "1") {
+    const docs = fileURLToPath(new URL("../docs/", import.meta.url));
+    mkdirSync(docs, { recursive: true });
+    return docs;
+  }
+  return mkdtempSync(join(tmpdir(), "kullback-shots-"));
+}

@@ -839,8 +839,8 @@ function buildProgram(setCode: (c: number) => void): Command {
     .command("kl")
     .summary("KL(p ‖ q) in nats of two distributions")
     .description(
-      "KL(p ‖ q) = ∫ p log(p/q) in nats, by closed form, of two distributions given as JSON files\n" +
-        '({"family": …, parameters}; - for stdin) or inline with --p/--q. Batched parameters broadcast;\n' +
+      "KL(p ‖ q) = ∫ p log(p/q) in nats, by closed form, of two distributions given as JSON files " +
+        '({"family": …, parameters}; - for stdin) or inline with --p/--q. Batched parameters broadcast; ' +
         "a batched result prints as a nested array.",
     )
     .argument("[P]", "distribution p (JSON file or -)")
@@ -869,8 +869,8 @@ function buildProgram(setCode: (c: number) => void): Command {
     .command("eval")
     .summary("evaluate reference-vector case lines (FORMAT.md)")
     .description(
-      "Evaluates case lines of the reference-vector format (test/fixtures/vectors/FORMAT.md), one JSON\n" +
-        'line out per case. With --check, compares with each case\'s "expected" and prints failures and\n' +
+      "Evaluates case lines of the reference-vector format (test/fixtures/vectors/FORMAT.md), one JSON " +
+        'line out per case. With --check, compares with each case\'s "expected" and prints failures and ' +
         '"N passed, N failed" (exit code 1 if any failed).',
     )
     .argument("<FILE>", "JSONL case file, or - for stdin")
@@ -888,11 +888,11 @@ function buildProgram(setCode: (c: number) => void): Command {
     .command("pairwise")
     .summary("N × M matrix of divergences between the members of two batches")
     .description(
-      "The N × M matrix D[i, j] = D(P_i ‖ Q_j) between every member of batch P (batch shape [N]) and\n" +
-        "every member of batch Q ([M]). P and Q are JSON distributions with batched parameters, or JSONL\n" +
-        "(or a JSON list) with one distribution of the same family per line, stacked. KL is computed as\n" +
-        "tiled matrix products for Gaussian and categorical families and streamed by row blocks to --out.\n" +
-        "CSV output has a header q0,q1,… (rows in order of P; read it with\n" +
+      "The N × M matrix D[i, j] = D(P_i ‖ Q_j) between every member of batch P (batch shape [N]) and " +
+        "every member of batch Q ([M]). P and Q are JSON distributions with batched parameters, or JSONL " +
+        "(or a JSON list) with one distribution of the same family per line, stacked. KL is computed as " +
+        "tiled matrix products for Gaussian and categorical families and streamed by row blocks to --out. " +
+        "CSV output has a header q0,q1,… (rows in order of P; read it with " +
         "numpy.loadtxt(f, delimiter=',', skiprows=1)); infinities are written inf.",
     )
     .argument("<P>", "batched distribution P (JSON/JSONL file or -)")
@@ -917,14 +917,17 @@ function buildProgram(setCode: (c: number) => void): Command {
     .command("estimate")
     .summary("KL and two-sample statistics estimated from samples")
     .description(
-      "Estimates divergences between the distributions of two samples X and Y (rows = samples, columns\n" +
-        "= dimensions; CSV with header, NPY, JSON or JSONL rows). Named columns are matched by name.\n" +
-        "  knn         k-nearest-neighbour estimate of KL(X ‖ Y) (Wang–Kulkarni–Verdú) with a\n" +
-        "              subsampling confidence interval (--ci 0 for none)\n" +
+      "Estimates divergences between the distributions of two samples X and Y\n" +
+        "(rows = samples, columns = dimensions; CSV with header, NPY, JSON or JSONL\n" +
+        "rows). Named columns are matched by name. Methods:\n" +
+        "  knn         k-nearest-neighbour estimate of KL(X ‖ Y) (Wang–Kulkarni–Verdú)\n" +
+        "              with a subsampling confidence interval (--ci 0 for none)\n" +
         "  mmd         MMD² with a Gaussian kernel and a permutation p-value\n" +
-        "  gaussian    fit a Gaussian to each sample: closed-form KL both ways and the Fréchet distance\n" +
-        '  monteCarlo  X and Y are DISTRIBUTIONS (JSON {"family": …}), not samples: Monte Carlo estimate\n' +
-        "              of KL(X ‖ Y) from --samples draws of X, with standard error and normal-approximation CI",
+        "  gaussian    fit a Gaussian to each sample: closed-form KL both ways and\n" +
+        "              the Fréchet distance\n" +
+        '  monteCarlo  X and Y are DISTRIBUTIONS (JSON {"family": …}), not samples:\n' +
+        "              Monte Carlo estimate of KL(X ‖ Y) from --samples draws of X,\n" +
+        "              with standard error and normal-approximation CI",
     )
     .argument("<X>", "samples from P (or, for monteCarlo, distribution P)")
     .argument("<Y>", "samples from Q (or, for monteCarlo, distribution Q)")
@@ -969,11 +972,11 @@ function buildProgram(setCode: (c: number) => void): Command {
     .command("compare")
     .summary('"has my data drifted?": per-column and joint comparison of two tables, HTML report')
     .description(
-      "Compares table A (reference) with table B (new data), columns matched by header name (an error if\n" +
-        "the names differ). Per column: JS and KL of histograms on shared Freedman–Diaconis bins (KL with\n" +
-        "+0.5 smoothing per bin so it stays finite; marked * where the raw KL is infinite), the Gaussian\n" +
-        "closed-form KL and the 1-D kNN KL. Jointly, on standardised columns: Gaussian plug-in KL, Fréchet\n" +
-        "distance, kNN KL with a confidence interval and MMD² with a permutation p-value. Columns are\n" +
+      "Compares table A (reference) with table B (new data), columns matched by header name (an error if " +
+        "the names differ). Per column: JS and KL of histograms on shared Freedman–Diaconis bins (KL with " +
+        "+0.5 smoothing per bin so it stays finite; marked * where the raw KL is infinite), the Gaussian " +
+        "closed-form KL and the 1-D kNN KL. Jointly, on standardised columns: Gaussian plug-in KL, Fréchet " +
+        "distance, kNN KL with a confidence interval and MMD² with a permutation p-value. Columns are " +
         "ranked by JS. --report writes a self-contained HTML page (inline SVG; no scripts, no network).",
     )
     .argument("<A>", "reference table (CSV with header, NPY, JSON, JSONL; - for stdin)")

@@ -10,6 +10,7 @@ import {
   writeNpy,
   encodeNpyHeader,
   isNpy,
+  fromJSON,
 } from "../src/index.js";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
@@ -225,5 +226,55 @@ describe("NPY", () => {
     const v9 = Uint8Array.from(full);
     v9[6] = 9;
     expect(() => readNpy(v9)).toThrow(/unsupported format version 9\.0/);
+  });
+});
+
+describe("fromJSON parameter names", () => {
+  it("reports another library's or a misspelt parameter name instead of ignoring it", () => {
+    const bad = {
+      family: "MultivariateNormal",
+      loc: [0, 0],
+      covariance_matrix: [
+        [1, 0],
+        [0, 1],
+      ],
+    };
+    const err = (() => {
+      try {
+        fromJSON(bad);
+      } catch (e) {
+        return e as KullbackError;
+      }
+      throw new Error("fromJSON accepted an unknown parameter");
+    })();
+    expect(err).toBeInstanceOf(KullbackError);
+    expect(err.code).toBe("InvalidParameter");
+    expect(err.message).toContain('"covariance_matrix"');
+    expect(err.message).toContain("covariance, scaleTril, precision");
+    // even when the right parameter is also present: a typo alongside it is not silently dropped
+    expect(() => fromJSON({ family: "Normal", loc: 0, scale: 1, sacle: 2 })).toThrow(
+      /unknown parameter "sacle"/,
+    );
+    expect(bad).toEqual({
+      family: "MultivariateNormal",
+      loc: [0, 0],
+      covariance_matrix: [
+        [1, 0],
+        [0, 1],
+      ],
+    });
+  });
+
+  it("accepts every parametrisation a family documents", () => {
+    expect(() => fromJSON({ family: "Categorical", logits: [0, 1] })).not.toThrow();
+    expect(() => fromJSON({ family: "Binomial", totalCount: 3, probs: 0.2 })).not.toThrow();
+    expect(() => fromJSON({ family: "MultivariateNormalDiag", loc: [0], logVariance: [0] })).not.toThrow();
+    expect(() =>
+      fromJSON({
+        family: "Independent",
+        base: { family: "Normal", loc: [0, 1], scale: [1, 1] },
+        reinterpretedBatchNdims: 1,
+      }),
+    ).not.toThrow();
   });
 });

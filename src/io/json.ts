@@ -71,9 +71,45 @@ const families: Record<string, Parser> = {
   GaussianMixture: (o) => GaussianMixture.fromJSON(o),
 };
 
+/**
+ * The parameter names each built-in family reads (besides `family`). A key outside this list is
+ * a typo or another library's name (`covariance_matrix`, `scale_diag`) and is reported, instead
+ * of being ignored. Families registered with `registerFamily` are not checked.
+ */
+const parameterNames: Record<string, readonly string[]> = {
+  Normal: ["loc", "scale"],
+  MultivariateNormal: ["loc", "covariance", "scaleTril", "precision"],
+  MultivariateNormalDiag: ["loc", "variance", "scale", "logVariance"],
+  LowRankMultivariateNormal: ["loc", "covFactor", "covDiag"],
+  Independent: ["base", "reinterpretedBatchNdims"],
+  LogNormal: ["loc", "scale"],
+  HalfNormal: ["scale"],
+  Laplace: ["loc", "scale"],
+  Cauchy: ["loc", "scale"],
+  Gumbel: ["loc", "scale"],
+  Uniform: ["low", "high"],
+  Exponential: ["rate"],
+  Gamma: ["concentration", "rate"],
+  Chi2: ["df"],
+  Beta: ["concentration1", "concentration0"],
+  Pareto: ["scale", "alpha"],
+  Weibull: ["scale", "concentration"],
+  Kumaraswamy: ["concentration1", "concentration0"],
+  ContinuousBernoulli: ["probs", "logits"],
+  Bernoulli: ["probs", "logits"],
+  Binomial: ["totalCount", "probs", "logits"],
+  Geometric: ["probs", "logits"],
+  Poisson: ["rate"],
+  Categorical: ["probs", "logits"],
+  OneHotCategorical: ["probs", "logits"],
+  Dirichlet: ["concentration"],
+  GaussianMixture: ["weights", "loc", "covariance", "variance"],
+};
+
 /** Adds a family to the JSON reader (used by families defined outside this file). */
 export function registerFamily(name: string, parse: Parser): void {
   families[name] = parse;
+  delete parameterNames[name];
 }
 
 /** Names of the families the reader knows. */
@@ -110,6 +146,20 @@ export function fromJSON(json: unknown): Distribution {
   const parse = families[family];
   if (!parse)
     throw notImplemented(`family "${family}" is not implemented (known: ${knownFamilies().join(", ")})`);
+  const names = Object.prototype.hasOwnProperty.call(parameterNames, family)
+    ? parameterNames[family]
+    : undefined;
+  if (names) {
+    const unknown = Object.keys(rec).filter((k) => k !== "family" && !names.includes(k));
+    if (unknown.length > 0) {
+      throw new KullbackError(
+        "InvalidParameter",
+        `${family}: unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")} ` +
+          `(${family} takes ${names.join(", ")})`,
+        { argument: unknown[0], value: unknown.join(", ") },
+      );
+    }
+  }
   try {
     return parse(rec);
   } catch (e) {

@@ -1030,3 +1030,58 @@ export function klDiagBatch(
     store<f64>(out + (<usize>b << 3), v > 0 || v != v ? v : 0.0);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// symmetric tridiagonalisation: the fused rank-two update and matrix–vector product of one step
+
+/**
+ * One step of the fused Householder tridiagonalisation of src/linalg/eigh.ts (`tridiagonalize`):
+ * with u = row i and v = row l = i − 1 of the row-major n×n matrix at `a` (lower triangle used),
+ * for every row j < l and column k ≤ j
+ *
+ *   A[j, k] −= u_j q_k + q_j u_k        (the rank-two update of step i)
+ *   pn[k]   += A[j, k] v_j,  pn[j] += Σ_{k<j} A[j, k] v_k + A[j, j] v_j
+ *
+ * so that pn = A' v over the updated lower triangle (the product of step l), in one pass over the
+ * matrix. Two columns per f64x2; the row sums use two lanes, so results may differ from the
+ * TypeScript loop in the last bits.
+ */
+export function tridiagFusedStep(n: i32, a: usize, i: i32, l: i32, q: usize, pn: usize): void {
+  const rowBytes = <usize>n << 3;
+  const ri = a + <usize>i * rowBytes;
+  const rl = a + <usize>l * rowBytes;
+  memory.fill(pn, 0, <usize>l << 3);
+  for (let j = 0; j < l; j++) {
+    const rj = a + <usize>j * rowBytes;
+    const jo = <usize>j << 3;
+    const uj = load<f64>(ri + jo);
+    const qj = load<f64>(q + jo);
+    const vj = load<f64>(rl + jo);
+    const vu = f64x2.splat(uj);
+    const vq = f64x2.splat(qj);
+    const vv = f64x2.splat(vj);
+    let s2 = f64x2.splat(0);
+    let k = 0;
+    for (; k + 2 <= j; k += 2) {
+      const o = <usize>k << 3;
+      const x = f64x2.sub(
+        v128.load(rj + o),
+        f64x2.add(f64x2.mul(vu, v128.load(q + o)), f64x2.mul(vq, v128.load(ri + o))),
+      );
+      v128.store(rj + o, x);
+      s2 = f64x2.add(s2, f64x2.mul(x, v128.load(rl + o)));
+      v128.store(pn + o, f64x2.add(v128.load(pn + o), f64x2.mul(x, vv)));
+    }
+    let s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+    for (; k < j; k++) {
+      const o = <usize>k << 3;
+      const x = load<f64>(rj + o) - (uj * load<f64>(q + o) + qj * load<f64>(ri + o));
+      store<f64>(rj + o, x);
+      s += x * load<f64>(rl + o);
+      store<f64>(pn + o, load<f64>(pn + o) + x * vj);
+    }
+    const x = load<f64>(rj + jo) - (uj * qj + qj * uj);
+    store<f64>(rj + jo, x);
+    store<f64>(pn + jo, load<f64>(pn + jo) + s + x * vj);
+  }
+}

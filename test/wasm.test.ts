@@ -7,7 +7,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Random } from "../src/core/random.js";
-import { MultivariateNormalDiag, kl } from "../src/index.js";
+import { MultivariateNormalDiag, fitGaussian, frechetFromSamples, kl } from "../src/index.js";
+import { eigh, traceSqrtProduct } from "../src/linalg/eigh.js";
 import { checkOutput, evaluateCase } from "../src/io/eval.js";
 import { expm1MinusX } from "../src/kl/gaussian.js";
 import { jsKernels, kernels, setKernels, type Kernels } from "../src/linalg/kernels.js";
@@ -555,6 +556,75 @@ describe("without WebAssembly every entry point falls back to TypeScript", () =>
       vi.unstubAllGlobals();
       vi.resetModules();
     }
+  });
+});
+
+describe("symmetric eigenvalues and FID with the WASM tridiagonalisation step", () => {
+  it("eigh (values and vectors) at n = 47 (TS), 48, 97, 130 agrees with the TS path; A V = V Λ", () => {
+    const rng = new Random(31);
+    for (const n of [47, 48, 97, 130]) {
+      const g = randn(rng, n * n);
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = g[i * n + j];
+      const ts = eigh(n, a);
+      enableWasm();
+      const wa = eigh(n, a);
+      disableWasm();
+      expect(relDiff(wa.values, ts.values)).toBeLessThan(1e-13);
+      // residual ‖A v_j − λ_j v_j‖ of the WASM vectors, and orthonormality
+      let res = 0;
+      let orth = 0;
+      for (let j = 0; j < n; j++) {
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += a[i * n + k] * wa.vectors[k * n + j];
+          res = Math.max(res, Math.abs(s - wa.values[j] * wa.vectors[i * n + j]));
+        }
+        for (let m = 0; m <= j; m++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += wa.vectors[k * n + j] * wa.vectors[k * n + m];
+          orth = Math.max(orth, Math.abs(s - (m === j ? 1 : 0)));
+        }
+      }
+      const top = Math.max(Math.abs(wa.values[0]), Math.abs(wa.values[n - 1]));
+      expect(res).toBeLessThan(1e-12 * top * n);
+      expect(orth).toBeLessThan(1e-12 * n);
+    }
+  });
+
+  it("frechetFromSamples (blocked covariance, triangular products, WASM step) equals the TS path and the naive formula", () => {
+    const rng = new Random(5);
+    const n = 300; // not a multiple of the 256-row blocks
+    const d = 130; // not a multiple of the 128-column strips
+    const x = randn(rng, n * d);
+    const y = randn(rng, n * d).map((v, i) => 0.7 * v + 0.01 * (i % d));
+    const X = { data: x, shape: [n, d] };
+    const Y = { data: y, shape: [n, d] };
+    const fx = fitGaussian(X);
+    // naive two-pass covariance of x
+    let worst = 0;
+    for (let p = 0; p < d; p += 7) {
+      for (let q = 0; q <= p; q += 5) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (x[i * d + p] - fx.loc[p]) * (x[i * d + q] - fx.loc[q]);
+        worst = Math.max(worst, Math.abs(s / (n - 1) - fx.covariance[p * d + q]));
+        expect(fx.covariance[p * d + q]).toBe(fx.covariance[q * d + p]);
+      }
+    }
+    expect(worst).toBeLessThan(1e-13);
+    const ts = frechetFromSamples(X, Y);
+    enableWasm();
+    const wa = frechetFromSamples(X, Y);
+    disableWasm();
+    expect(Math.abs(wa - ts)).toBeLessThan(1e-11 * ts);
+    // the positive-semi-definite route (eigendecompositions of both) agrees with the Cholesky route
+    const fy = fitGaussian(Y);
+    let m2 = 0;
+    for (let j = 0; j < d; j++) m2 += (fx.loc[j] - fy.loc[j]) ** 2;
+    let tr = 0;
+    for (let j = 0; j < d; j++) tr += fx.covariance[j * d + j] + fy.covariance[j * d + j];
+    const viaPsd = m2 + tr - 2 * traceSqrtProduct(d, fx.covariance, fy.covariance);
+    expect(Math.abs(viaPsd - ts)).toBeLessThan(1e-10 * ts);
   });
 });
 

@@ -580,6 +580,9 @@ function checkFinite(a: NDArray, name: string): void {
   }
 }
 
+/** Block size of the triangular matrix products in {@link traceSqrtCholesky}. */
+const TRIANGULAR_BLOCK = 256;
+
 /**
  * tr √(Σ₁^½ Σ₂ Σ₁^½) when Σ₁ is positive definite: with Σ₁ = L Lᵀ (Cholesky), G = Lᵀ Σ₂ L is
  * similar to Σ₁Σ₂, so the trace is Σ √λᵢ(G) — one Cholesky, two matrix products (WASM SIMD when
@@ -595,10 +598,20 @@ function traceSqrtCholesky(d: number, a: Float64Array, b: Float64Array, index: n
   // Tt = Lᵀ Σ₂ (Σ₂ symmetric, so its rows serve as Bᵀ), G = Tt L = Tt (Lᵀ)ᵀ
   const Tt = new Float64Array(d * d);
   const b64 = b instanceof Float64Array ? b : Float64Array.from(b);
-  gemmNT(d, d, d, Lt, 0, d, b64, 0, d, Tt, 0, d);
+  // The triangular factors' zeros are skipped block by block: row i of Lᵀ starts at column i,
+  // and only the lower triangle of G is formed (all that the eigenvalue routine reads), which
+  // takes the two products from 2d³ to about 0.83d³ multiply-adds.
+  const bs = TRIANGULAR_BLOCK;
+  for (let i0 = 0; i0 < d; i0 += bs) {
+    // Tt[i0.., :] = Lᵀ[i0.., i0..] Σ₂[i0.., :]
+    gemmNT(Math.min(bs, d - i0), d, d - i0, Lt, i0 * d + i0, d, b64, i0, d, Tt, i0 * d, d);
+  }
   const G = new Float64Array(d * d);
-  gemmNT(d, d, d, Tt, 0, d, Lt, 0, d, G, 0, d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) G[i * d + j] = 0.5 * (G[i * d + j] + G[j * d + i]);
+  for (let j0 = 0; j0 < d; j0 += bs) {
+    // G[j0.., j0..j0+nb] = Tt[j0.., j0..] L[j0.., j0..j0+nb]  (rows i ≥ j0 of the lower strip)
+    const nb = Math.min(bs, d - j0);
+    gemmNT(d - j0, nb, d - j0, Tt, j0 * d + j0, d, Lt, j0 * d + j0, d, G, j0 * d + j0, d);
+  }
   const w = new Float64Array(d);
   eighInPlace(d, G, 0, w, 0, null, 0);
   const top = Math.max(Math.abs(w[0]), Math.abs(w[d - 1]));

@@ -3,6 +3,7 @@
  */
 import { asArray, type ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
+import { gemmNT } from "../linalg/gemm.js";
 
 /**
  * Streaming mean and covariance of d-dimensional rows, mergeable across chunks.
@@ -238,6 +239,37 @@ export interface GaussianFit {
   n: number;
 }
 
+/** Rows of the sample matrix centred and transposed per block of the cross product. */
+const CROSS_ROWS = 256;
+/** Columns of the covariance per lower-triangle strip (the GEMM's n). */
+const CROSS_STRIP = 128;
+
+/**
+ * Lower triangle (diagonal included) of Σ_i (x_i − loc)(x_i − loc)ᵀ as a d×d row-major matrix
+ * (the upper triangle is left as the GEMM wrote it, to be overwritten by the caller). Rows are
+ * centred and transposed CROSS_ROWS at a time and each block is added with matrix products on
+ * the lower-triangle strips only: n·d² multiply-adds in {@link gemmNT} (WebAssembly SIMD when
+ * enabled) instead of a scalar rank-one update per sample.
+ */
+function centredCrossProduct(x: Float64Array, n: number, d: number, loc: Float64Array): Float64Array {
+  const cov = new Float64Array(d * d);
+  const rows = Math.min(CROSS_ROWS, n);
+  const ct = new Float64Array(d * rows); // ct[t·R + i] = x[r0 + i, t] − loc[t]
+  for (let r0 = 0; r0 < n; r0 += rows) {
+    const R = Math.min(rows, n - r0);
+    for (let i = 0; i < R; i++) {
+      const xi = (r0 + i) * d;
+      for (let t = 0; t < d; t++) ct[t * R + i] = x[xi + t] - loc[t];
+    }
+    for (let j0 = 0; j0 < d; j0 += CROSS_STRIP) {
+      const nb = Math.min(CROSS_STRIP, d - j0);
+      // cov[j0.., j0..j0+nb] += ct[j0.., :] · ct[j0..j0+nb, :]ᵀ (rows i ≥ j0: the lower strip)
+      gemmNT(d - j0, nb, R, ct, j0 * R, R, ct, j0 * R, R, cov, j0 * d + j0, d, true);
+    }
+  }
+  return cov;
+}
+
 /**
  * Fits a Gaussian N(loc, covariance) to samples (n × d, one per row) by the moment estimates
  *
@@ -290,18 +322,10 @@ export function fitGaussian(samples: ArrayInput, options: { ddof?: number } = {}
   const corr = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) corr[t] += x[i * d + t] - loc[t];
   for (let t = 0; t < d; t++) loc[t] += corr[t] / n;
-  const cov = new Float64Array(d * d);
-  const c = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < d; t++) c[t] = x[i * d + t] - loc[t];
-    for (let p = 0; p < d; p++) {
-      const cp = c[p];
-      for (let q = p; q < d; q++) cov[p * d + q] += cp * c[q];
-    }
-  }
+  const cov = centredCrossProduct(x, n, d, loc);
   const div = n - ddof;
   for (let p = 0; p < d; p++) {
-    for (let q = p; q < d; q++) {
+    for (let q = 0; q <= p; q++) {
       const v = cov[p * d + q] / div;
       cov[p * d + q] = v;
       cov[q * d + p] = v;

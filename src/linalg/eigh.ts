@@ -14,6 +14,7 @@
  * while the plane rotations of the QL sweeps are applied, then transposed once at the end.
  */
 import { KullbackError, invalidParameter, invalidShape, notPositiveDefinite } from "../core/errors.js";
+import { wasmRegion } from "./wasm.js";
 
 const EPS = Number.EPSILON;
 /** Smallest positive normal double. */
@@ -172,6 +173,48 @@ function formQ(n: number, a: Float64Array, aOff: number, hh: Float64Array, i: nu
  * On return d[dOff..] holds the diagonal of T, e[i] (i ≥ 1) the subdiagonal T[i][i-1], e[0] = 0;
  * row i of `a` (columns 0..i-1) holds u of step i and hh[i] holds h (0 when H_i = I).
  */
+/** The fused update of one step (rows 0..l-1 of a, and pn), run by a faster kernel. */
+type FusedStep = (i: number, l: number, q: Float64Array, pn: Float64Array) => void;
+
+/** Order from which the tridiagonalisation runs its fused step in WebAssembly (when enabled). */
+const TRIDIAG_WASM_MIN = 48;
+
+/**
+ * {@link tridiagonalize}, with the matrix moved into the WebAssembly module's memory and the
+ * fused O(n²) update of each step run by its f64x2 kernel (`tridiagFusedStep`) when the WASM
+ * kernels are enabled and n ≥ TRIDIAG_WASM_MIN; the plain TypeScript loop otherwise. The
+ * reflectors are copied back into `a` either way.
+ */
+function tridiagonalizeFast(
+  n: number,
+  a: Float64Array,
+  aOff: number,
+  d: Float64Array,
+  dOff: number,
+  e: Float64Array,
+  hh: Float64Array,
+  p0: Float64Array,
+  p1: Float64Array,
+): void {
+  const nn = n * n;
+  const qOff = (nn + 7) & ~7;
+  const pnOff = qOff + ((n + 7) & ~7);
+  const region = n >= TRIDIAG_WASM_MIN ? wasmRegion(pnOff + n) : null;
+  if (region === null) {
+    tridiagonalize(n, a, aOff, d, dOff, e, hh, p0, p1);
+    return;
+  }
+  const { heap, offset: o, exports: x } = region;
+  heap.set(a.subarray(aOff, aOff + nn), o);
+  const q = heap.subarray(o + qOff, o + qOff + n);
+  const pn = heap.subarray(o + pnOff, o + pnOff + n);
+  const aByte = o * 8;
+  tridiagonalize(n, heap, o, d, dOff, e, hh, q, pn, (i, l, qv, pv) =>
+    x.tridiagFusedStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset),
+  );
+  a.set(heap.subarray(o, o + nn), aOff);
+}
+
 function tridiagonalize(
   n: number,
   a: Float64Array,
@@ -182,6 +225,7 @@ function tridiagonalize(
   hh: Float64Array,
   p0: Float64Array,
   p1: Float64Array,
+  fused: FusedStep | null = null,
 ): void {
   let q = p0; // q of the current step
   let pn = p1; // product of the next step, being accumulated
@@ -223,6 +267,14 @@ function tridiagonalize(
       continue;
     }
     // Fused: update rows 0..l-1 with step i, and accumulate pn = A u' (u' = row l) for step l.
+    if (fused !== null) {
+      fused(i, l, q, pn);
+      formQ(n, a, aOff, hh, l, pn);
+      const t = q;
+      q = pn;
+      pn = t;
+      continue;
+    }
     for (let k = 0; k < l; k++) pn[k] = 0;
     for (let j = 0; j < l; j++) {
       const rj = aOff + j * n;
@@ -707,7 +759,7 @@ export function eighInPlace(
   const work = new Float64Array(4 * n);
   const e = work.subarray(0, n);
   const hh = work.subarray(n, 2 * n);
-  tridiagonalize(n, a, aOff, w, wOff, e, hh, work.subarray(2 * n, 3 * n), work.subarray(3 * n, 4 * n));
+  tridiagonalizeFast(n, a, aOff, w, wOff, e, hh, work.subarray(2 * n, 3 * n), work.subarray(3 * n, 4 * n));
   if (v !== null) accumulate(n, a, aOff, hh, v, vOff);
   tridiagonalQl(n, w, wOff, e, v, vOff);
   sortAscending(n, w, wOff, v, vOff);

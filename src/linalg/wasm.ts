@@ -28,7 +28,7 @@
 import { kernelsWasmBase64 } from "./generated/kernels-wasm.js";
 import * as ts from "./cholesky.js";
 import type { Kernels } from "./kernels.js";
-import { setKernels, jsKernels } from "./kernels.js";
+import { kernels, setKernels, jsKernels } from "./kernels.js";
 import { invalidShape } from "../core/errors.js";
 
 /** The raw exports of the compiled module (pointers are byte offsets into `memory`). */
@@ -74,6 +74,7 @@ export interface WasmKernelExports {
     out: number,
     work: number,
   ): void;
+  tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number): void;
 }
 
 // (module (func (param v128) (result v128) local.get 0 local.get 0 f64x2.add))
@@ -231,6 +232,23 @@ function reserve(w: WasmKernelExports, doubles: number): number {
 function heap(w: WasmKernelExports): Float64Array {
   if (!heapView || heapView.buffer !== w.memory.buffer) heapView = new Float64Array(w.memory.buffer);
   return heapView;
+}
+
+/**
+ * A region of `doubles` float64 slots in the module's memory for a caller that keeps its arrays
+ * there while it calls kernels (src/linalg/eigh.ts): the heap view, the index of the region's
+ * first slot, and the exports. Null when the WASM kernels are not enabled or memory cannot grow.
+ * The view stays valid until the next call that reserves memory.
+ */
+export function wasmRegion(
+  doubles: number,
+): { heap: Float64Array; offset: number; exports: WasmKernelExports } | null {
+  if (kernels().name !== "wasm") return null;
+  const w = wasmExports();
+  if (!w) return null;
+  const offset = reserve(w, doubles);
+  if (offset < 0) return null;
+  return { heap: heap(w), offset, exports: w };
 }
 
 /** Rounds a count of doubles up to a multiple of 8 (64-byte aligned sub-arrays). */

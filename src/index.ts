@@ -170,5 +170,17 @@ export {
 } from "./gradients/gaussian-grad.js";
 // ── WebAssembly SIMD kernels (opt-in): enableWasm() in Node/workers, await initWasm() first on a browser's main thread ──
 export { enableWasm, disableWasm, initWasm } from "./linalg/wasm.js";
+// ── worker threads (Node): threaded, asynchronous forms of the large pairwise and k-NN jobs ──
+export {
+  pairwiseKlAsync,
+  pairwiseKlBlocksAsync,
+  knnKlAsync,
+  PAIRWISE_THREAD_THRESHOLD,
+  KNN_THREAD_THRESHOLD,
+  type PairwiseAsyncOptions,
+  type PairwiseBlocksAsyncOptions,
+  type KnnKlAsyncOptions,
+} from "./parallel/api.js";
+export { shutdownThreads, threadsSupported, type ThreadsOption } from "./parallel/pool.js";
 // ── FID from feature matrices ──
 export { frechetFromSamples } from "./estimators/fid.js";

@@ -2,7 +2,13 @@
  * The one error class of kullback. Every failure carries a machine-readable `code`, the
  * argument at fault, the batch index (when the input was batched) and the offending value.
  */
-export type ErrorCode = "InvalidShape" | "InvalidParameter" | "NotPositiveDefinite" | "NotImplemented";
+export type ErrorCode =
+  | "InvalidShape"
+  | "InvalidParameter"
+  | "NotPositiveDefinite"
+  | "NotImplemented"
+  /** A worker thread of the pool failed (src/parallel). */
+  | "WorkerFailed";
 
 export interface ErrorDetails {
   /** Name of the argument at fault, e.g. `"q.covariance"`. */

@@ -53,6 +53,7 @@
 import { asArray, type ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
 import { KDTree } from "./kdtree.js";
+import { knnSquared, sqDist } from "./knn-search.js";
 
 // ---------------------------------------------------------------------------------------------
 // Special functions
@@ -189,289 +190,6 @@ function resolveMethod(method: NeighbourMethod | undefined, d: number, nRef: num
   return d <= KD_TREE_MAX_DIM ? "kdtree" : "brute";
 }
 
-/** Exact squared Euclidean distance, summed in dimension order (the reference expression). */
-function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let t = 0; t < d; t++) {
-    const g = a[ao + t] - b[bo + t];
-    s += g * g;
-  }
-  return s;
-}
-
-const UNIT_ROUNDOFF = 1.1102230246251565e-16; // 2^-53
-const SPARE_CANDIDATES = 4;
-
-/** Prebuilt search structures that {@link knnSquared} may reuse. */
-interface SearchAids {
-  /** k-d tree over the reference rows. */
-  tree?: KDTree;
-  /** Order in which to issue the queries (spatially coherent orders are faster). */
-  order?: Int32Array;
-}
-
-/**
- * Squared k-th nearest-neighbour distances from each query row to the reference rows.
- * With `self`, `query` must be the same matrix as `ref` and query i skips reference i.
- */
-function knnSquared(
-  ref: Float64Array,
-  nRef: number,
-  query: Float64Array,
-  nQ: number,
-  d: number,
-  k: number,
-  self: boolean,
-  method: "kdtree" | "brute",
-  aids: SearchAids = {},
-): Float64Array {
-  const kth = new Float64Array(nQ);
-  if (method === "kdtree") {
-    const tree = aids.tree ?? new KDTree(ref, nRef, d);
-    const order = aids.order ?? (self ? tree.treeOrder() : null);
-    const buf = new Float64Array(k);
-    for (let q = 0; q < nQ; q++) {
-      const i = order ? order[q] : q;
-      tree.knnRaw(query, i * d, k, self ? i : -1, buf);
-      kth[i] = buf[k - 1];
-    }
-    return kth;
-  }
-  bruteKnnSquared(ref, nRef, query, nQ, d, k, self, kth);
-  return kth;
-}
-
-/**
- * Blocked brute-force k-NN (see the module comment). Candidates are ranked with
- * a(i,j) = ‖q_i − c‖² + ‖r_j − c‖² − 2 (q_i − c)·(r_j − c) on data centred at the pooled mean c.
- * |a(i,j) − s(i,j)| ≤ δ_i = (4d + 24) u (‖q_i − c‖² + max_j ‖r_j − c‖²) bounds the combined error
- * of the centring, of the three inner products and of the exactly recomputed s(i,j) = Σ(q − r)²
- * (u = 2⁻⁵³; the constant is a generous over-estimate of the standard γ_d bounds). Every j among
- * the true k nearest satisfies a(i,j) ≤ a_(k) + 2δ_i, where a_(k) is the k-th smallest a; if the
- * (k + spare)-th smallest a exceeds that threshold, the k + spare retained candidates contain the
- * true k nearest and their exact distances give the exact k-th distance. Otherwise (many near-ties,
- * e.g. exact duplicates) the query is redone by an exact scan.
- */
-function bruteKnnSquared(
-  ref: Float64Array,
-  nRef: number,
-  query: Float64Array,
-  nQ: number,
-  d: number,
-  k: number,
-  self: boolean,
-  outKth: Float64Array,
-): void {
-  const avail = self ? nRef - 1 : nRef;
-  const keep = Math.min(k + SPARE_CANDIDATES, avail);
-  // centre at the pooled mean
-  const c = new Float64Array(d);
-  for (let j = 0; j < nRef; j++) for (let t = 0; t < d; t++) c[t] += ref[j * d + t];
-  if (!self) for (let i = 0; i < nQ; i++) for (let t = 0; t < d; t++) c[t] += query[i * d + t];
-  const tot = self ? nRef : nRef + nQ;
-  for (let t = 0; t < d; t++) c[t] /= tot;
-  const rc = new Float64Array(nRef * d);
-  const rn = new Float64Array(nRef);
-  let maxRn = 0;
-  for (let j = 0; j < nRef; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) {
-      const v = ref[j * d + t] - c[t];
-      rc[j * d + t] = v;
-      s += v * v;
-    }
-    rn[j] = s;
-    if (s > maxRn) maxRn = s;
-  }
-  let qc = rc;
-  let qn = rn;
-  if (!self) {
-    qc = new Float64Array(nQ * d);
-    qn = new Float64Array(nQ);
-    for (let i = 0; i < nQ; i++) {
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const v = query[i * d + t] - c[t];
-        qc[i * d + t] = v;
-        s += v * v;
-      }
-      qn[i] = s;
-    }
-  }
-  const margin = (4 * d + 24) * UNIT_ROUNDOFF;
-
-  const QB = 32;
-  const RB = Math.max(64, Math.min(1024, Math.floor(4096 / d)));
-  const topV = new Float64Array(QB * keep);
-  const topI = new Int32Array(QB * keep);
-  const exact = new Float64Array(keep);
-
-  /** Inserts candidate j with value v into the sorted list of `slot`; returns the new worst value. */
-  const offer = (slot: number, v: number, j: number): number => {
-    const base = slot * keep;
-    let p = keep - 1;
-    while (p > 0 && topV[base + p - 1] > v) {
-      topV[base + p] = topV[base + p - 1];
-      topI[base + p] = topI[base + p - 1];
-      p--;
-    }
-    topV[base + p] = v;
-    topI[base + p] = j;
-    return topV[base + keep - 1];
-  };
-
-  for (let i0 = 0; i0 < nQ; i0 += QB) {
-    const ib = Math.min(QB, nQ - i0);
-    topV.fill(Infinity);
-    topI.fill(-1);
-    for (let j0 = 0; j0 < nRef; j0 += RB) {
-      const j1 = Math.min(nRef, j0 + RB);
-      let ii = 0;
-      for (; ii + 4 <= ib; ii += 4) {
-        const i = i0 + ii;
-        const o0 = i * d;
-        const o1 = o0 + d;
-        const o2 = o1 + d;
-        const o3 = o2 + d;
-        const n0 = qn[i];
-        const n1 = qn[i + 1];
-        const n2 = qn[i + 2];
-        const n3 = qn[i + 3];
-        // current worst retained value of each of the four queries
-        let w0 = topV[ii * keep + keep - 1];
-        let w1 = topV[(ii + 1) * keep + keep - 1];
-        let w2 = topV[(ii + 2) * keep + keep - 1];
-        let w3 = topV[(ii + 3) * keep + keep - 1];
-        let j = j0;
-        // two references at a time: 8 accumulators, 6 loads per 8 multiply-adds
-        for (; j + 1 < j1; j += 2) {
-          const oj = j * d;
-          const ok = oj + d;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          let u0 = 0;
-          let u1 = 0;
-          let u2 = 0;
-          let u3 = 0;
-          for (let t = 0; t < d; t++) {
-            const b = rc[oj + t];
-            const c2 = rc[ok + t];
-            const q0 = qc[o0 + t];
-            const q1 = qc[o1 + t];
-            const q2 = qc[o2 + t];
-            const q3 = qc[o3 + t];
-            s0 += q0 * b;
-            s1 += q1 * b;
-            s2 += q2 * b;
-            s3 += q3 * b;
-            u0 += q0 * c2;
-            u1 += q1 * c2;
-            u2 += q2 * c2;
-            u3 += q3 * c2;
-          }
-          const r = rn[j];
-          const a0 = n0 + r - 2 * s0;
-          const a1 = n1 + r - 2 * s1;
-          const a2 = n2 + r - 2 * s2;
-          const a3 = n3 + r - 2 * s3;
-          if (a0 < w0 && !(self && j === i)) w0 = offer(ii, a0, j);
-          if (a1 < w1 && !(self && j === i + 1)) w1 = offer(ii + 1, a1, j);
-          if (a2 < w2 && !(self && j === i + 2)) w2 = offer(ii + 2, a2, j);
-          if (a3 < w3 && !(self && j === i + 3)) w3 = offer(ii + 3, a3, j);
-          const jn = j + 1;
-          const rr = rn[jn];
-          const b0 = n0 + rr - 2 * u0;
-          const b1 = n1 + rr - 2 * u1;
-          const b2 = n2 + rr - 2 * u2;
-          const b3 = n3 + rr - 2 * u3;
-          if (b0 < w0 && !(self && jn === i)) w0 = offer(ii, b0, jn);
-          if (b1 < w1 && !(self && jn === i + 1)) w1 = offer(ii + 1, b1, jn);
-          if (b2 < w2 && !(self && jn === i + 2)) w2 = offer(ii + 2, b2, jn);
-          if (b3 < w3 && !(self && jn === i + 3)) w3 = offer(ii + 3, b3, jn);
-        }
-        for (; j < j1; j++) {
-          const oj = j * d;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let t = 0; t < d; t++) {
-            const b = rc[oj + t];
-            s0 += qc[o0 + t] * b;
-            s1 += qc[o1 + t] * b;
-            s2 += qc[o2 + t] * b;
-            s3 += qc[o3 + t] * b;
-          }
-          const r = rn[j];
-          const a0 = n0 + r - 2 * s0;
-          const a1 = n1 + r - 2 * s1;
-          const a2 = n2 + r - 2 * s2;
-          const a3 = n3 + r - 2 * s3;
-          if (a0 < w0 && !(self && j === i)) w0 = offer(ii, a0, j);
-          if (a1 < w1 && !(self && j === i + 1)) w1 = offer(ii + 1, a1, j);
-          if (a2 < w2 && !(self && j === i + 2)) w2 = offer(ii + 2, a2, j);
-          if (a3 < w3 && !(self && j === i + 3)) w3 = offer(ii + 3, a3, j);
-        }
-      }
-      for (; ii < ib; ii++) {
-        const i = i0 + ii;
-        const o0 = i * d;
-        const n0 = qn[i];
-        let w0 = topV[ii * keep + keep - 1];
-        for (let j = j0; j < j1; j++) {
-          const oj = j * d;
-          let s0 = 0;
-          for (let t = 0; t < d; t++) s0 += qc[o0 + t] * rc[oj + t];
-          const a0 = n0 + rn[j] - 2 * s0;
-          if (a0 < w0 && !(self && j === i)) w0 = offer(ii, a0, j);
-        }
-      }
-    }
-    // exact recomputation of the retained candidates
-    for (let ii = 0; ii < ib; ii++) {
-      const i = i0 + ii;
-      const base = ii * keep;
-      const thr = topV[base + k - 1] + 2 * margin * (qn[i] + maxRn);
-      if (keep === avail || topV[base + keep - 1] > thr) {
-        for (let p = 0; p < keep; p++) exact[p] = sqDist(query, i * d, ref, topI[base + p] * d, d);
-        exact.sort();
-        outKth[i] = exact[k - 1];
-      } else {
-        exactScan(ref, nRef, query, i, d, k, self, outKth);
-      }
-    }
-  }
-}
-
-/** Exact k-NN of one query by a full scan (fallback of the brute-force path). */
-function exactScan(
-  ref: Float64Array,
-  nRef: number,
-  query: Float64Array,
-  i: number,
-  d: number,
-  k: number,
-  self: boolean,
-  outKth: Float64Array,
-): void {
-  const best = new Float64Array(k).fill(Infinity);
-  for (let j = 0; j < nRef; j++) {
-    if (self && j === i) continue;
-    const s = sqDist(query, i * d, ref, j * d, d);
-    if (s < best[k - 1]) {
-      let p = k - 1;
-      while (p > 0 && best[p - 1] > s) {
-        best[p] = best[p - 1];
-        p--;
-      }
-      best[p] = s;
-    }
-  }
-  outKth[i] = best[k - 1];
-}
-
 /**
  * Exact Euclidean k-th nearest-neighbour distances (not squared) from each row of `query` to the
  * rows of `ref`. With `excludeSelf: true`, `query` must be omitted (pass `null`): the search is
@@ -586,8 +304,8 @@ function degenerateError(which: "x" | "y", row: number, k: number, count: number
   );
 }
 
-/** Core WKV estimate on prepared (validated, scaled) data. */
-function wkvCore(
+/** Core WKV estimate on prepared (validated, scaled) data. @internal */
+export function wkvCore(
   x: Float64Array,
   n: number,
   y: Float64Array,
@@ -608,6 +326,23 @@ function wkvCore(
     rho = knnSquared(x, n, x, n, d, k, true, method);
     nu = knnSquared(y, m, x, n, d, k, false, method);
   }
+  return wkvFinish(rho, nu, n, m, d, k, policy);
+}
+
+/**
+ * The WKV estimate from the squared k-th distances ρ² (within x) and ν² (in y) of the n points
+ * of x, with the duplicate policy applied (shared by {@link knnKl} and its threaded form).
+ * @internal
+ */
+export function wkvFinish(
+  rho: Float64Array,
+  nu: Float64Array,
+  n: number,
+  m: number,
+  d: number,
+  k: number,
+  policy: DuplicatePolicy,
+): { estimate: number; duplicates: number } {
   let dup = 0;
   let firstBad = -1;
   let firstWhich: "x" | "y" = "x";
@@ -700,6 +435,28 @@ function quantileSorted(sorted: Float64Array, p: number): number {
  * ```
  */
 export function knnKl(x: ArrayInput, y: ArrayInput, options: KnnKlOptions = {}): KnnKlResult {
+  const s = knnKlSetup(x, y, options);
+  const core = wkvCore(s.xs.data, s.n, s.ys.data, s.m, s.d, s.k, s.policy, s.method);
+  return knnKlFinish(s, core, options);
+}
+
+/** Validated knnKl inputs (fresh copies, scaled by a common power of two). @internal */
+export interface KnnKlSetup {
+  xs: SampleMatrix;
+  ys: SampleMatrix;
+  n: number;
+  m: number;
+  d: number;
+  k: number;
+  policy: DuplicatePolicy;
+  method: "kdtree" | "brute";
+  ciLevel: number | undefined;
+  B: number;
+  seed: number;
+}
+
+/** Argument checks and scaling of {@link knnKl}. @internal */
+export function knnKlSetup(x: ArrayInput, y: ArrayInput, options: KnnKlOptions): KnnKlSetup {
   const k = checkK(options.k ?? 1);
   const policy = checkPolicy(options.onDuplicates);
   const xs = readSamples(x, "x");
@@ -718,10 +475,18 @@ export function knnKl(x: ArrayInput, y: ArrayInput, options: KnnKlOptions = {}):
     if (!Number.isInteger(B) || B < 2) throw invalidParameter("bootstrap", "an integer ≥ 2", B);
   }
   const seed = options.seed ?? 0;
-  const rng = ciLevel !== undefined ? new Random(seed) : null;
-
   normaliseScale([xs.data, ys.data]);
-  const core = wkvCore(xs.data, n, ys.data, m, d, k, policy, method);
+  return { xs, ys, n, m, d, k, policy, method, ciLevel, B, seed };
+}
+
+/** The result of {@link knnKl} from the estimate on the full samples, with the optional CI. @internal */
+export function knnKlFinish(
+  s: KnnKlSetup,
+  core: { estimate: number; duplicates: number },
+  options: KnnKlOptions,
+): KnnKlResult {
+  const { xs, ys, n, m, d, k, policy, method, ciLevel, B } = s;
+  const rng = ciLevel !== undefined ? new Random(s.seed) : null;
   const result: KnnKlResult = {
     estimate: core.estimate,
     k,

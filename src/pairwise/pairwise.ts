@@ -35,7 +35,6 @@
 import { NDArray, sizeOf } from "../core/array.js";
 import { invalidParameter, invalidShape, notImplemented } from "../core/errors.js";
 import type { Distribution, DistributionJSON } from "../distributions/base.js";
-import { klCell } from "../distributions/binomial.js";
 import { Categorical } from "../distributions/categorical.js";
 import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
 import {
@@ -51,6 +50,12 @@ import { fromJSON } from "../io/json.js";
 import { frechetGaussianForms, renyiGaussianForms } from "../divergences/gaussian-distances.js";
 import { bhattacharyya, js } from "../divergences/dispatch.js";
 import { gemmNT } from "../linalg/gemm.js";
+import {
+  categoricalKlRows,
+  categoricalKlScratch,
+  prepareCategoricalKl,
+  type CategoricalKlData,
+} from "./categorical-kernel.js";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -356,13 +361,13 @@ export function pairwise(
 // Categorical
 // ---------------------------------------------------------------------------------------------
 
-interface CategoricalData {
+export interface CategoricalData {
   probs: Float64Array;
   logProbs: Float64Array;
   k: number;
 }
 
-function categoricalData(x: Distribution): CategoricalData | undefined {
+export function categoricalData(x: Distribution): CategoricalData | undefined {
   if (x instanceof Categorical) return { probs: x.probs, logProbs: x.logProbs, k: x.numCategories };
   if (x instanceof OneHotCategorical) {
     const c = x.categorical;
@@ -377,18 +382,18 @@ function checkCategories(a: CategoricalData, b: CategoricalData): void {
   }
 }
 
-/**
- * Exact KL between row i of p and row j of q as the registry computes it: Σ_k t(p_k, q_k) with
- * the generalised-KL cells t(a, b) = a log(a/b) − a + b ≥ 0 (no cancellation for p ≈ q).
- */
-function categoricalPairKl(p: CategoricalData, i: number, q: CategoricalData, j: number): number {
+/** The prepared Categorical KL kernel for (P, Q) (shared with the worker threads). */
+export function categoricalKlData(
+  p: CategoricalData,
+  q: CategoricalData,
+  n: number,
+  m: number,
+  tile?: number,
+): CategoricalKlData {
+  checkCategories(p, q);
   const K = p.k;
-  const po = i * K;
-  const qo = j * K;
-  let s = 0;
-  for (let k = 0; k < K; k++)
-    s += klCell(p.probs[po + k], q.probs[qo + k], p.logProbs[po + k], q.logProbs[qo + k]);
-  return s;
+  const t = checkTile(tile, K);
+  return prepareCategoricalKl(p.probs, p.logProbs, q.probs, q.logProbs, n, m, K, t, cancellationThreshold(K));
 }
 
 function categoricalKlPlan(
@@ -398,70 +403,14 @@ function categoricalKlPlan(
   m: number,
   tile?: number,
 ): Plan {
-  checkCategories(p, q);
-  const K = p.k;
-  const t = checkTile(tile, K);
-  const tau = cancellationThreshold(K);
-  // log q with −∞ replaced by 0 (those entries are settled by the support check below)
-  const lq = new Float64Array(m * K);
-  const zeroCol = new Uint8Array(K);
-  for (let x = 0; x < m * K; x++) {
-    const v = q.logProbs[x];
-    if (v === -Infinity) zeroCol[x % K] = 1;
-    else lq[x] = v;
-  }
-  const zcols: number[] = [];
-  for (let k = 0; k < K; k++) if (zeroCol[k]) zcols.push(k);
-  const Z = zcols.length;
-  // support check: count_ij = Σ_{k ∈ Z} [p_ik > 0]·[q_jk = 0] > 0 ⇔ KL = +∞ (counts are exact)
-  const qz = new Float64Array(m * Z);
-  for (let j = 0; j < m; j++)
-    for (let z = 0; z < Z; z++) qz[j * Z + z] = q.logProbs[j * K + zcols[z]] === -Infinity ? 1 : 0;
-  // Σ_k p log p per row of p
-  const negEnt = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) {
-      const v = p.probs[i * K + k];
-      if (v > 0) s += v * p.logProbs[i * K + k];
-    }
-    negEnt[i] = s;
-  }
-  const pz = new Float64Array(t * Z);
-  const count = new Float64Array(t * t);
+  const c = categoricalKlData(p, q, n, m, tile);
+  const scratch = categoricalKlScratch(c);
   return {
     n,
     m,
-    tile: t,
+    tile: c.tile,
     fill(i0, i1, out, off) {
-      for (let r0 = i0; r0 < i1; r0 += t) {
-        const r1 = Math.min(i1, r0 + t);
-        const tr = r1 - r0;
-        for (let i = r0; i < r1; i++)
-          for (let z = 0; z < Z; z++) pz[(i - r0) * Z + z] = p.probs[i * K + zcols[z]] > 0 ? 1 : 0;
-        for (let c0 = 0; c0 < m; c0 += t) {
-          const c1 = Math.min(m, c0 + t);
-          const tc = c1 - c0;
-          const base = off + (r0 - i0) * m + c0;
-          gemmNT(tr, tc, K, p.probs, r0 * K, K, lq, c0 * K, K, out, base, m);
-          if (Z > 0) gemmNT(tr, tc, Z, pz, 0, Z, qz, c0 * Z, Z, count, 0, tc);
-          for (let a = 0; a < tr; a++) {
-            const i = r0 + a;
-            const h = negEnt[i];
-            const o = base + a * m;
-            for (let b = 0; b < tc; b++) {
-              if (Z > 0 && count[a * tc + b] > 0) {
-                out[o + b] = Infinity;
-                continue;
-              }
-              const cross = out[o + b]; // Σ p log q ≤ 0
-              const v = h - cross;
-              // magnitude of the terms: −Σ p log q (cross-entropy) + −Σ p log p (entropy)
-              out[o + b] = v < tau * (-cross - h) ? categoricalPairKl(p, i, q, c0 + b) : v > 0 ? v : 0;
-            }
-          }
-        }
-      }
+      categoricalKlRows(c, scratch, i0, i1, out, off);
     },
   };
 }
@@ -831,6 +780,36 @@ function klPlan(P: Distribution, Q: Distribution, tile?: number): Plan {
   const cq = categoricalData(Q);
   if (cp && cq && P.family === Q.family && (!fn || isBuiltin(fn)))
     return categoricalKlPlan(cp, cq, n, m, tile);
+  return klPlanOther(P, Q, n, m, fn, tile);
+}
+
+/**
+ * The prepared Categorical kernel when `pairwiseKl(P, Q)` takes the Categorical product path
+ * (the threaded form hands it to worker threads), undefined for every other pair. @internal
+ */
+export function categoricalKlJob(
+  P: Distribution,
+  Q: Distribution,
+  tile?: number,
+): CategoricalKlData | undefined {
+  const n = batchLength(P, "p");
+  const m = batchLength(Q, "q");
+  const fn = lookupKl(P, Q);
+  const cp = categoricalData(P);
+  const cq = categoricalData(Q);
+  if (cp && cq && P.family === Q.family && (!fn || isBuiltin(fn)))
+    return categoricalKlData(cp, cq, n, m, tile);
+  return undefined;
+}
+
+function klPlanOther(
+  P: Distribution,
+  Q: Distribution,
+  n: number,
+  m: number,
+  fn: KlFunction<Distribution, Distribution> | undefined,
+  tile?: number,
+): Plan {
   if (!fn) {
     throw notImplemented(
       `no closed-form KL is registered for (${P.family} ‖ ${Q.family}); ` +

@@ -1,0 +1,193 @@
+/**
+ * A small pool of worker threads over shared memory (Node `worker_threads`).
+ *
+ * - Workers are created lazily on the first threaded call, kept between calls, and `unref()`ed
+ *   whenever they have no job, so an idle pool never keeps the process alive;
+ *   {@link shutdownThreads} terminates them.
+ * - Each worker runs one self-contained script (./generated/worker-source.ts, bundled from
+ *   ./worker.ts at build time) started with `eval: true`: no worker file has to be found on disk,
+ *   so the pool works the same from the sources, the ESM build and the CJS build.
+ * - Inputs and outputs are SharedArrayBuffers; a job is cut into chunks of rows that the workers
+ *   take one at a time from a shared atomic counter (dynamic load balancing on a busy machine).
+ * - `node:worker_threads` and `node:os` are loaded by dynamic `import()` only under Node, with
+ *   specifiers a bundler does not follow: browser bundles of the library never pull them in, and
+ *   in a browser every threaded function runs in the calling thread (SharedArrayBuffer there
+ *   needs cross-origin isolation, which a library cannot assume).
+ */
+import { KullbackError, invalidParameter, type ErrorCode } from "../core/errors.js";
+import { kernels } from "../linalg/kernels.js";
+import { workerSource } from "./generated/worker-source.js";
+import type { Job, JobSpec, Reply } from "./protocol.js";
+
+/** Threads for a call: a count (1 = the calling thread only) or `"auto"`. */
+export type ThreadsOption = number | "auto";
+
+/** Upper bound of an explicit `threads` value. */
+export const MAX_THREADS = 256;
+
+/** The slice of `node:worker_threads`' Worker the pool uses. */
+interface NodeWorker {
+  postMessage(message: unknown): void;
+  on(event: "message", listener: (reply: Reply) => void): void;
+  on(event: "error", listener: (error: Error) => void): void;
+  on(event: "exit", listener: (code: number) => void): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+interface NodeModules {
+  Worker: new (code: string, options: { eval: boolean }) => NodeWorker;
+  parallelism: number;
+}
+
+interface Slot {
+  worker: NodeWorker;
+  pending: Map<number, { resolve: () => void; reject: (e: KullbackError) => void }>;
+  dead: boolean;
+}
+
+let slots: Slot[] = [];
+let modules: Promise<NodeModules | null> | undefined;
+let nextId = 1;
+
+/** True under Node with SharedArrayBuffer (where the pool can run). */
+export function threadsSupported(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string" && typeof SharedArrayBuffer === "function";
+}
+
+function loadModules(): Promise<NodeModules | null> {
+  modules ??= (async () => {
+    if (!threadsSupported()) return null;
+    // specifiers in variables: bundlers (Vite, esbuild) leave these imports alone
+    const wtName = "node:worker_threads";
+    const osName = "node:os";
+    const wt = (await import(/* @vite-ignore */ wtName)) as { Worker: NodeModules["Worker"] };
+    const os = (await import(/* @vite-ignore */ osName)) as {
+      availableParallelism?: () => number;
+      cpus: () => unknown[];
+    };
+    const parallelism = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+    return { Worker: wt.Worker, parallelism: Math.max(1, parallelism) };
+  })();
+  return modules;
+}
+
+function workerError(message: string, code: ErrorCode = "WorkerFailed", details = {}): KullbackError {
+  return new KullbackError(code, message, details);
+}
+
+function fail(slot: Slot, message: string): void {
+  if (slot.dead) return;
+  slot.dead = true;
+  slots = slots.filter((s) => s !== slot);
+  for (const p of slot.pending.values()) p.reject(workerError(`a worker thread failed: ${message}`));
+  slot.pending.clear();
+}
+
+function spawn(mods: NodeModules): Slot {
+  const worker = new mods.Worker(workerSource, { eval: true });
+  worker.unref();
+  const slot: Slot = { worker, pending: new Map(), dead: false };
+  worker.on("message", (reply: Reply) => {
+    const p = slot.pending.get(reply.id);
+    if (!p) return;
+    slot.pending.delete(reply.id);
+    if (slot.pending.size === 0) worker.unref();
+    if (reply.ok) p.resolve();
+    else {
+      const e = reply.error ?? { message: "unknown error" };
+      const code = e.code as ErrorCode | undefined;
+      p.reject(
+        code
+          ? workerError(e.message, code, { argument: e.argument, index: e.index, value: e.value })
+          : workerError(`a worker thread failed: ${e.message}`),
+      );
+    }
+  });
+  worker.on("error", (err: Error) => fail(slot, err.message));
+  worker.on("exit", (code: number) => fail(slot, `it exited with code ${code}`));
+  return slot;
+}
+
+/**
+ * Validates a `threads` option and resolves it to a thread count for a job of `work` units:
+ * `"auto"` (the default) is the machine's parallelism when work ≥ `threshold`, else 1; an
+ * integer is taken as given. 1 means "compute in the calling thread"; so does anything outside
+ * Node (browsers), after validation. Throws `InvalidParameter` naming `threads` and the value.
+ */
+export async function resolveThreads(threads: unknown, work: number, threshold: number): Promise<number> {
+  const t = threads === undefined ? "auto" : threads;
+  if (t !== "auto" && !(typeof t === "number" && Number.isInteger(t) && t >= 1 && t <= MAX_THREADS)) {
+    throw invalidParameter("threads", `"auto" or an integer in [1, ${MAX_THREADS}]`, t);
+  }
+  if (t === 1) return 1;
+  if (t === "auto" && work < threshold) return 1;
+  const mods = await loadModules();
+  if (!mods) return 1;
+  return t === "auto" ? mods.parallelism : t;
+}
+
+/**
+ * Runs a job on `threads` workers (each takes chunks until none is left) and resolves when all
+ * of them are done. Rejects with a `KullbackError`: the worker's own error when it threw one,
+ * code `"WorkerFailed"` when a worker threw anything else, crashed or exited.
+ */
+export async function runJob(spec: JobSpec, threads: number): Promise<void> {
+  const mods = await loadModules();
+  if (!mods) throw workerError("worker threads are not available in this environment");
+  while (slots.length < threads) slots.push(spawn(mods));
+  const wasm = kernels().name === "wasm";
+  const used = slots.slice(0, threads);
+  const runs = used.map(
+    (slot) =>
+      new Promise<void>((resolve, reject) => {
+        const id = nextId++;
+        slot.pending.set(id, { resolve, reject });
+        slot.worker.ref();
+        const job = { ...spec, id, wasm } as Job;
+        slot.worker.postMessage(job);
+      }),
+  );
+  // on the first failure, stop the others from taking more chunks, then wait for all of them
+  // (so nothing writes into the outputs after this function settles)
+  const stop = (): void => void Atomics.store(spec.counter, 0, 1 << 30);
+  const settled = await Promise.allSettled(runs.map((r) => r.catch((e) => (stop(), Promise.reject(e)))));
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+}
+
+/**
+ * Terminates the worker threads of the pool (they are re-created on the next threaded call).
+ * Not needed for the process to exit: idle workers never keep it alive.
+ *
+ * @example await shutdownThreads();
+ */
+export async function shutdownThreads(): Promise<void> {
+  const old = slots;
+  slots = [];
+  for (const s of old) s.dead = true;
+  await Promise.all(old.map((s) => s.worker.terminate()));
+  for (const s of old) {
+    for (const p of s.pending.values()) p.reject(workerError("the worker threads were shut down"));
+    s.pending.clear();
+  }
+}
+
+/** Number of live workers in the pool (for tests and diagnostics). */
+export function poolSize(): number {
+  return slots.length;
+}
+
+/** A Float64Array in shared memory holding a copy of `a` (or zeros of length `a`). */
+export function shared(a: Float64Array | number): Float64Array {
+  const n = typeof a === "number" ? a : a.length;
+  const out = new Float64Array(new SharedArrayBuffer(n * 8));
+  if (typeof a !== "number") out.set(a);
+  return out;
+}
+
+/** A fresh shared chunk counter. */
+export function counter(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4));
+}

@@ -1,0 +1,116 @@
+/**
+ * The worker-thread side of the pool. Bundled by scripts/build-worker.mjs into one self-contained
+ * script (./generated/worker-source.ts) that the pool starts with `new Worker(source, { eval:
+ * true })`, so it runs the same from the TypeScript sources, the ESM build and the CJS build. It
+ * computes with the very functions the calling thread uses (same bits). The script has no
+ * `require` and no static `import` (it is bundled as an IIFE and loads `node:worker_threads` by
+ * dynamic import), so it runs whether Node evaluates it as CommonJS or, when the parent process
+ * was started with `--input-type=module`, as an ES module.
+ */
+import { KullbackError } from "../core/errors.js";
+import { KDTree } from "../estimators/kdtree.js";
+import { brutePrepare, bruteRange, kdtreeRange, type BruteState } from "../estimators/knn-search.js";
+import { disableWasm, enableWasm } from "../linalg/wasm.js";
+import { categoricalKlRows, categoricalKlScratch } from "../pairwise/categorical-kernel.js";
+import type { CategoricalKlJob, Job, KnnJob, Reply } from "./protocol.js";
+
+function* chunks(job: Job): Generator<number> {
+  for (;;) {
+    const c = Atomics.add(job.counter, 0, 1);
+    if (c >= job.chunks) return;
+    yield c;
+  }
+}
+
+function categoricalKl(job: CategoricalKlJob): void {
+  const { data, r0, r1, chunk, out } = job;
+  const scratch = categoricalKlScratch(data);
+  for (const c of chunks(job)) {
+    const a = r0 + c * chunk;
+    const b = Math.min(r1, a + chunk);
+    categoricalKlRows(data, scratch, a, b, out, (a - r0) * data.m);
+  }
+}
+
+function knn(job: KnnJob): void {
+  const { x, n, y, m, d, k, method, chunk, rho, nu } = job;
+  const per = Math.ceil(n / chunk);
+  let tx: KDTree | undefined;
+  let ty: KDTree | undefined;
+  let order: Int32Array | null = null;
+  let bx: BruteState | undefined;
+  let by: BruteState | undefined;
+  for (const c of chunks(job)) {
+    const self = c < per;
+    const p0 = (self ? c : c - per) * chunk;
+    const p1 = Math.min(n, p0 + chunk);
+    if (method === "kdtree") {
+      if (!tx) {
+        tx = new KDTree(x, n, d);
+        order = tx.treeOrder();
+      }
+      if (self) kdtreeRange(tx, x, d, k, true, order, p0, p1, rho);
+      else {
+        ty ??= new KDTree(y, m, d);
+        kdtreeRange(ty, x, d, k, false, order, p0, p1, nu);
+      }
+    } else if (self) {
+      bx ??= brutePrepare(x, n, x, n, d, k, true);
+      bruteRange(bx, p0, p1, rho);
+    } else {
+      by ??= brutePrepare(y, m, x, n, d, k, false);
+      bruteRange(by, p0, p1, nu);
+    }
+  }
+}
+
+function run(job: Job): void {
+  if (job.wasm) enableWasm();
+  else disableWasm();
+  switch (job.kind) {
+    case "categoricalKl":
+      return categoricalKl(job);
+    case "knn":
+      return knn(job);
+    case "selfTest":
+      if (job.mode === "exit") process.exit(3);
+      if (job.mode === "throwKullback") {
+        throw new KullbackError("InvalidParameter", "selfTest: must be valid; got 1", {
+          argument: "selfTest",
+          value: 1,
+        });
+      }
+      throw new TypeError("selfTest: a worker failure");
+  }
+}
+
+interface Port {
+  on(event: "message", listener: (job: Job) => void): void;
+  postMessage(reply: Reply): void;
+}
+
+void import("node:worker_threads").then((wt) => {
+  const port = wt.parentPort as unknown as Port;
+  port.on("message", (job: Job) => {
+    let reply: Reply;
+    try {
+      run(job);
+      reply = { id: job.id, ok: true };
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const ke = e instanceof KullbackError ? e : undefined;
+      reply = {
+        id: job.id,
+        ok: false,
+        error: {
+          message: err.message,
+          code: ke?.code,
+          argument: ke?.argument,
+          index: ke?.index ? [...ke.index] : undefined,
+          value: typeof ke?.value === "number" || typeof ke?.value === "string" ? ke.value : undefined,
+        },
+      };
+    }
+    port.postMessage(reply);
+  });
+});

@@ -4,7 +4,10 @@ import { fileURLToPath } from "node:url";
 import {
   Categorical,
   KullbackError,
+  MultivariateNormal,
+  MultivariateNormalDiag,
   Normal,
+  Poisson,
   OneHotCategorical,
   disableWasm,
   enableWasm,
@@ -18,6 +21,7 @@ import {
   type NDArray,
 } from "../src/index.js";
 import { counter, poolSize, runJob } from "../src/parallel/pool.js";
+import { categoricalKlJob, diagKlJob } from "../src/pairwise/pairwise.js";
 import { Random } from "../src/core/random.js";
 
 afterAll(async () => {
@@ -124,8 +128,8 @@ describe("pairwiseKlAsync equals pairwiseKl bit for bit", () => {
   });
 
   it("other families run in the calling thread and give pairwiseKl's matrix", async () => {
-    const P = new Normal([0, 1, 2], [1, 2, 0.5]);
-    const Q = new Normal([0, -1], [1, 3]);
+    const P = new Poisson([0.5, 1, 2]);
+    const Q = new Poisson([3, 0.1]);
     expectIdentical(pairwiseKl(P, Q), await pairwiseKlAsync(P, Q, { threads: 2 }));
   });
 
@@ -144,6 +148,86 @@ describe("pairwiseKlAsync equals pairwiseKl bit for bit", () => {
     const Q = new Categorical({ probs: histograms(rng, 4, 5) });
     const e = await rejection(pairwiseKlAsync(P, Q, { threads: 2 }));
     expect(e.code).toBe("InvalidShape");
+  });
+});
+
+describe("pairwiseKlAsync for diagonal Gaussians equals pairwiseKl bit for bit", () => {
+  const rng = new Random(21);
+  const mvn = (n: number, d: number, spread = 1) =>
+    MultivariateNormalDiag.fromVariance(
+      samples(rng, n, d).map((r) => r.map((v) => v * spread)),
+      Array.from({ length: n }, () => Array.from({ length: d }, () => 0.2 + rng.uniform() * 3)),
+    );
+  for (const [N, M, d, t] of [
+    [1, 1, 2, 2],
+    [3, 7, 4, 4], // N < threads
+    [101, 67, 8, 2],
+    [300, 260, 3, 3],
+  ] as const) {
+    it(`MultivariateNormalDiag N=${N} M=${M} d=${d} threads=${t}`, async () => {
+      const P = mvn(N, d);
+      const Q = mvn(M, d, 2);
+      expectIdentical(pairwiseKl(P, Q), await pairwiseKlAsync(P, Q, { threads: t }));
+    });
+  }
+
+  it("P against itself: exact zeros on the diagonal; near-identical pairs recomputed exactly", async () => {
+    const P = mvn(40, 5);
+    const par = await pairwiseKlAsync(P, P, { threads: 2 });
+    expectIdentical(pairwiseKl(P, P), par);
+    for (let i = 0; i < 40; i++) expect(par.data[i * 40 + i]).toBe(0);
+    const loc = samples(rng, 30, 3);
+    const v = Array.from({ length: 30 }, () => [1, 2, 3]);
+    const A = MultivariateNormalDiag.fromVariance(loc, v);
+    const B = MultivariateNormalDiag.fromVariance(
+      loc.map((r) => r.map((x) => x + 1e-9)),
+      v,
+    );
+    expectIdentical(pairwiseKl(A, B), await pairwiseKlAsync(A, B, { threads: 2 }));
+  });
+
+  it("full-covariance P against diagonal Q; the threaded paths are really taken", async () => {
+    const P = MultivariateNormal.fromCovariance(
+      [
+        [0, 0],
+        [1, 2],
+        [-1, 0.5],
+      ],
+      [
+        [
+          [2, 0.5],
+          [0.5, 1],
+        ],
+        [
+          [1, -0.3],
+          [-0.3, 0.5],
+        ],
+        [
+          [3, 0],
+          [0, 3],
+        ],
+      ],
+    );
+    const Q = mvn(9, 2);
+    expect(diagKlJob(P, Q)).toBeDefined();
+    expect(diagKlJob(Q, P)).toBeUndefined(); // full Σq: not threaded (calling thread)
+    expect(
+      categoricalKlJob(new Categorical({ probs: [[1]] }), new Categorical({ probs: [[1]] })),
+    ).toBeDefined();
+    expectIdentical(pairwiseKl(P, Q), await pairwiseKlAsync(P, Q, { threads: 2 }));
+    expectIdentical(pairwiseKl(Q, P), await pairwiseKlAsync(Q, P, { threads: 2 }));
+  });
+
+  it("Normal batches and a streamed diagonal Gaussian", async () => {
+    const P = new Normal([0, 1, 2, 5, -3], [1, 2, 0.5, 1, 4]);
+    const Q = new Normal([0, -1, 0.5], [1, 3, 0.1]);
+    expectIdentical(pairwiseKl(P, Q), await pairwiseKlAsync(P, Q, { threads: 2 }));
+    const A = mvn(45, 4);
+    const ref = pairwiseKl(A, A);
+    const got: number[] = [];
+    for await (const { rows } of pairwiseKlBlocksAsync(A, A, { rowsPerBlock: 8, threads: 2 }))
+      got.push(...rows.data);
+    expectIdentical(ref, { data: Float64Array.from(got), shape: ref.shape } as NDArray);
   });
 });
 

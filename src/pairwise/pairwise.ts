@@ -37,13 +37,7 @@ import { invalidParameter, invalidShape, notImplemented } from "../core/errors.j
 import type { Distribution, DistributionJSON } from "../distributions/base.js";
 import { Categorical } from "../distributions/categorical.js";
 import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
-import {
-  denseCovariance,
-  mahalanobis,
-  type GaussianCov,
-  type GaussianForm,
-} from "../distributions/gaussian-form.js";
-import { covarianceTerm } from "../kl/gaussian.js";
+import { denseCovariance, type GaussianCov, type GaussianForm } from "../distributions/gaussian-form.js";
 import { kl, klTable, lookupKl, type KlFunction } from "../kl/registry.js";
 import { kernels } from "../linalg/kernels.js";
 import { fromJSON } from "../io/json.js";
@@ -56,6 +50,15 @@ import {
   prepareCategoricalKl,
   type CategoricalKlData,
 } from "./categorical-kernel.js";
+import {
+  ExactGaussian,
+  centre,
+  diagKlRows,
+  diagKlScratch,
+  indexer,
+  prepareDiagKl,
+  type DiagKlData,
+} from "./diag-kernel.js";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -428,157 +431,24 @@ function gaussianFormIfAny(x: Distribution): GaussianForm | undefined {
   return typeof f === "function" ? f.call(x) : undefined;
 }
 
-/** Member i → element index of a broadcast batch part (size 1 ⇒ shared by all). */
-function indexer(batch: readonly number[]): (i: number) => number {
-  return sizeOf(batch) === 1 ? () => 0 : (i) => i;
-}
-
-/** Exact per-pair Gaussian KL (the registry's code path: φ-form covariance term + Mahalanobis). */
-class ExactGaussian {
-  private readonly work3: Float64Array[];
-  private readonly delta: Float64Array;
-  private readonly work: Float64Array;
-  constructor(
-    private readonly fp: GaussianForm,
-    private readonly fq: GaussianForm,
-  ) {
-    const d = fp.d;
-    this.work3 = [new Float64Array(d * d), new Float64Array(d * d), new Float64Array(d * d)];
-    this.delta = new Float64Array(d);
-    this.work = new Float64Array(Math.max(d, fq.cov.kind === "lowrank" ? fq.cov.r : 0));
-  }
-  kl(lp: number, cp: number, lq: number, cq: number): number {
-    const { fp, fq, delta } = this;
-    const d = fp.d;
-    const term = covarianceTerm(fp, cp, fq, cq, this.work3);
-    let zero = true;
-    for (let k = 0; k < d; k++) {
-      const v = fp.loc[lp * d + k] - fq.loc[lq * d + k];
-      delta[k] = v;
-      if (v !== 0) zero = false;
-    }
-    const maha = zero ? 0 : mahalanobis(fq, cq, delta, 0, this.work);
-    const v = 0.5 * (term + maha);
-    return v > 0 ? v : 0;
-  }
-}
-
-/** Per-dimension mean of q's locations: both sides are shifted by it (KL is translation invariant). */
-function centre(fq: GaussianForm): Float64Array {
-  const d = fq.d;
-  const nl = fq.loc.length / d;
-  const c = new Float64Array(d);
-  for (let j = 0; j < nl; j++) for (let k = 0; k < d; k++) c[k] += fq.loc[j * d + k];
-  for (let k = 0; k < d; k++) c[k] /= nl;
-  return c;
-}
-
-/** Marginal variances of covariance element b into out. */
-function variancesOf(f: GaussianForm, b: number, out: Float64Array): void {
-  const d = f.d;
-  const cov = f.cov;
-  for (let k = 0; k < d; k++) {
-    let s = 0;
-    if (cov.kind === "diag") s = Math.exp(cov.logVar[b * d + k]);
-    else if (cov.kind === "tril") for (let l = 0; l <= k; l++) s += cov.L[b * d * d + k * d + l] ** 2;
-    else {
-      s = cov.D[b * d + k];
-      for (let a = 0; a < cov.r; a++) s += cov.W[b * d * cov.r + k * cov.r + a] ** 2;
-    }
-    out[k] = s;
-  }
-}
-
-/**
- * Diagonal Σq (p any Gaussian): with λ = 1/σq², v = diag Σp, m = μp − c, n = μq − c,
- *   2 KL = Σ_k (v_k + m_k²) λ_k − 2 Σ_k m_k n_k λ_k + Σ_k n_k² λ_k − d + log det Σq − log det Σp,
- * features X_i = [v + m², m], Y_j = [λ, −2 λ n] (K = 2d).
- * Magnitude: G + 4‖m‖‖λn‖ + Σ n²λ + d + |log det Σq| + |log det Σp| (Cauchy–Schwarz bound on the
- * cross term), G the product entry.
- */
+/** Diagonal Σq: the kernel of ./diag-kernel.ts (shared with the worker threads). */
 function diagPlan(fp: GaussianForm, fq: GaussianForm, n: number, m: number, tile?: number): Plan {
-  const d = fp.d;
-  const K = 2 * d;
-  const t = checkTile(tile, K);
-  const tau = cancellationThreshold(K);
-  const exact = new ExactGaussian(fp, fq);
-  const lpI = indexer(fp.locBatch);
-  const cpI = indexer(fp.covBatch);
-  const lqI = indexer(fq.locBatch);
-  const cqI = indexer(fq.covBatch);
-  const c = centre(fq);
-  const logVarQ = (fq.cov as Extract<GaussianCov, { kind: "diag" }>).logVar;
-  const Y = new Float64Array(m * K);
-  const bq = new Float64Array(m);
-  const ldq = new Float64Array(m);
-  const sq = new Float64Array(m);
-  const magQ = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const lo = lqI(j) * d;
-    const co = cqI(j) * d;
-    let b = 0;
-    let s2 = 0;
-    let labs = 0;
-    for (let k = 0; k < d; k++) {
-      const lam = Math.exp(-logVarQ[co + k]);
-      const nk = fq.loc[lo + k] - c[k];
-      Y[j * K + k] = lam;
-      Y[j * K + d + k] = -2 * lam * nk;
-      b += nk * nk * lam;
-      s2 += (lam * nk) ** 2;
-      labs += Math.abs(logVarQ[co + k]);
-    }
-    bq[j] = b;
-    ldq[j] = fq.logDet[cqI(j)];
-    sq[j] = Math.sqrt(s2);
-    magQ[j] = b + d + labs;
-  }
-  const X = new Float64Array(t * K);
-  const rp = new Float64Array(t);
-  const ldp = new Float64Array(t);
-  const magP = new Float64Array(t);
-  const v = new Float64Array(d);
+  const D = diagKlData(fp, fq, n, m, tile);
+  const S = diagKlScratch(D);
   return {
     n,
     m,
-    tile: t,
+    tile: D.tile,
     fill(i0, i1, out, off) {
-      for (let r0 = i0; r0 < i1; r0 += t) {
-        const r1 = Math.min(i1, r0 + t);
-        const tr = r1 - r0;
-        for (let a = 0; a < tr; a++) {
-          const i = r0 + a;
-          const lo = lpI(i) * d;
-          variancesOf(fp, cpI(i), v);
-          let r2 = 0;
-          for (let k = 0; k < d; k++) {
-            const mk = fp.loc[lo + k] - c[k];
-            X[a * K + k] = v[k] + mk * mk;
-            X[a * K + d + k] = mk;
-            r2 += mk * mk;
-          }
-          rp[a] = Math.sqrt(r2);
-          ldp[a] = fp.logDet[cpI(i)];
-          magP[a] = Math.abs(ldp[a]);
-        }
-        for (let c0 = 0; c0 < m; c0 += t) {
-          const c1 = Math.min(m, c0 + t);
-          const base = off + (r0 - i0) * m + c0;
-          gemmNT(tr, c1 - c0, K, X, 0, K, Y, c0 * K, K, out, base, m);
-          for (let a = 0; a < tr; a++) {
-            const o = base + a * m;
-            for (let j = c0; j < c1; j++) {
-              const g = out[o + j - c0];
-              const two = g + bq[j] - d + ldq[j] - ldp[a];
-              const mag = g + 4 * rp[a] * sq[j] + magQ[j] + magP[a];
-              out[o + j - c0] =
-                two < tau * mag ? exact.kl(lpI(r0 + a), cpI(r0 + a), lqI(j), cqI(j)) : 0.5 * two;
-            }
-          }
-        }
-      }
+      diagKlRows(D, S, i0, i1, out, off);
     },
   };
+}
+
+/** The prepared diagonal-Σq kernel for (fp, fq). */
+function diagKlData(fp: GaussianForm, fq: GaussianForm, n: number, m: number, tile?: number): DiagKlData {
+  const K = 2 * fp.d;
+  return prepareDiagKl(fp, fq, n, m, checkTile(tile, K), cancellationThreshold(K));
 }
 
 /** Dense Σq⁻¹ of covariance element b (tril or low-rank) into out (d × d, symmetric). */
@@ -800,6 +670,22 @@ export function categoricalKlJob(
   if (cp && cq && P.family === Q.family && (!fn || isBuiltin(fn)))
     return categoricalKlData(cp, cq, n, m, tile);
   return undefined;
+}
+
+/**
+ * The prepared diagonal-Σq Gaussian kernel when `pairwiseKl(P, Q)` takes that product path
+ * (e.g. MultivariateNormalDiag against MultivariateNormalDiag), undefined otherwise. @internal
+ */
+export function diagKlJob(P: Distribution, Q: Distribution, tile?: number): DiagKlData | undefined {
+  const n = batchLength(P, "p");
+  const m = batchLength(Q, "q");
+  if (categoricalKlJob(P, Q, tile)) return undefined;
+  const fn = lookupKl(P, Q);
+  if (!fn || !isBuiltin(fn)) return undefined;
+  const fp = gaussianFormIfAny(P);
+  const fq = gaussianFormIfAny(Q);
+  if (!fp || !fq || fq.cov.kind !== "diag" || fp.d !== fq.d) return undefined;
+  return diagKlData(fp, fq, n, m, tile);
 }
 
 function klPlanOther(

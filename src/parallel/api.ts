@@ -21,19 +21,30 @@ import {
   type KnnKlResult,
 } from "../estimators/knn.js";
 import type { CategoricalKlData } from "../pairwise/categorical-kernel.js";
-import { categoricalKlJob, pairwiseKl, pairwiseKlBlocks, type PairwiseBlock } from "../pairwise/pairwise.js";
+import type { DiagKlData } from "../pairwise/diag-kernel.js";
+import type { GaussianForm } from "../distributions/gaussian-form.js";
+import {
+  categoricalKlJob,
+  diagKlJob,
+  pairwiseKl,
+  pairwiseKlBlocks,
+  type PairwiseBlock,
+} from "../pairwise/pairwise.js";
 import { counter, resolveThreads, runJob, shared, type ThreadsOption } from "./pool.js";
 
 /**
  * Work (N·M·K multiply-adds) from which `threads: "auto"` uses worker threads for
- * {@link pairwiseKlAsync}. Measured (Node 20, 2 cores, K = 64): see bench/RESULTS.md,
- * "Parallelism (worker threads)".
+ * {@link pairwiseKlAsync}. Measured with Node 20 on 2 cores, K = 64, pool running
+ * (`node bench/parallel.mjs threshold`): 2 threads were slower than 1 at 2²² (256², 0.8×) and
+ * faster from 2²⁴ (512², 1.5×; 2048²: 1.9×).
  */
-export const PAIRWISE_THREAD_THRESHOLD = 2 ** 25;
+export const PAIRWISE_THREAD_THRESHOLD = 2 ** 24;
 
 /**
  * Work from which `threads: "auto"` uses worker threads for {@link knnKlAsync}: n·(n + m)·d for
- * the blocked scan, 64·n·(d + 1) for the k-d tree (a rough per-query cost). Measured as above.
+ * the blocked scan, 1024·n·(d + 1) for the k-d tree (a rough per-query cost). Measured as above:
+ * blocked scan d = 16, n = m = 500 (2²²·⁹) 0.5×, n = m = 1000 (2²⁴·⁹) 1.5×; k-d tree d = 2,
+ * n = m = 2000 (2²²·⁶) 0.8×, n = m = 8000 (2²⁴·⁶) 1.4×, d = 8, n = m = 2000 (2²⁴·¹) 1.9×.
  */
 export const KNN_THREAD_THRESHOLD = 2 ** 24;
 
@@ -54,42 +65,70 @@ export interface KnnKlAsyncOptions extends KnnKlOptions {
   threads?: ThreadsOption;
 }
 
-function sharedCategorical(c: CategoricalKlData): CategoricalKlData {
-  return {
-    ...c,
-    pProbs: shared(c.pProbs),
-    pLogProbs: shared(c.pLogProbs),
-    qProbs: shared(c.qProbs),
-    qLogProbs: shared(c.qLogProbs),
-    lq: shared(c.lq),
-    qz: shared(c.qz),
-    negEnt: shared(c.negEnt),
-    zcols: Int32Array.from(c.zcols),
-  };
+/** A copy of every Float64Array field in shared memory (others as they are). */
+function sharedFields<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = v instanceof Float64Array ? shared(v) : v;
+  return out as T;
 }
 
-/** Rows [r0, r1) of the Categorical KL matrix into `out` (shared), on `threads` workers. */
-async function categoricalRows(
-  data: CategoricalKlData,
-  r0: number,
-  r1: number,
-  out: Float64Array,
-  threads: number,
-): Promise<void> {
+/**
+ * A Gaussian form in shared memory; `memo` keeps shared sub-objects shared (the kernels test
+ * `p.cov === q.cov` to give exact zeros for a member against itself, and posting a job keeps the
+ * identity of objects that appear twice in it).
+ */
+function sharedForm(f: GaussianForm, memo: Map<object, object>): GaussianForm {
+  const cov = (memo.get(f.cov) as GaussianForm["cov"] | undefined) ?? sharedFields(f.cov);
+  memo.set(f.cov, cov);
+  const form = (memo.get(f) as GaussianForm | undefined) ?? { ...sharedFields(f), cov };
+  memo.set(f, form);
+  return form;
+}
+
+/** A prepared pairwise kernel and how to share it. */
+type RowsJob = { kind: "categoricalKl"; data: CategoricalKlData } | { kind: "diagKl"; data: DiagKlData };
+
+function pairwiseJob(P: Distribution, Q: Distribution, tile: number | undefined): RowsJob | undefined {
+  const c = categoricalKlJob(P, Q, tile);
+  if (c) return { kind: "categoricalKl", data: c };
+  const g = diagKlJob(P, Q, tile);
+  return g ? { kind: "diagKl", data: g } : undefined;
+}
+
+function workOf(job: RowsJob | undefined): number {
+  return job ? job.data.n * job.data.m * job.data.K : 0;
+}
+
+function shareJob(job: RowsJob): RowsJob {
+  if (job.kind === "categoricalKl") {
+    return { kind: job.kind, data: { ...sharedFields(job.data), zcols: Int32Array.from(job.data.zcols) } };
+  }
+  const memo = new Map<object, object>();
+  const fp = sharedForm(job.data.fp, memo);
+  const fq = sharedForm(job.data.fq, memo);
+  return { kind: job.kind, data: { ...sharedFields(job.data), fp, fq } };
+}
+
+/** Rows [r0, r1) of a pairwise matrix into `out` (shared), on `threads` workers. */
+function runRows(job: RowsJob, r0: number, r1: number, out: Float64Array, threads: number): Promise<void> {
   const rows = r1 - r0;
   // ≈ 8 chunks per thread (balance on a busy machine), at most one tile of rows each
-  const chunk = Math.max(1, Math.min(data.tile, Math.ceil(rows / (threads * 8))));
+  const chunk = Math.max(1, Math.min(job.data.tile, Math.ceil(rows / (threads * 8))));
   const chunks = Math.ceil(rows / chunk);
-  await runJob(
-    { kind: "categoricalKl", data, r0, r1, chunk, out, counter: counter(), chunks },
+  const common = { r0, r1, chunk, out, counter: counter(), chunks };
+  return runJob(
+    job.kind === "categoricalKl"
+      ? { kind: job.kind, data: job.data, ...common }
+      : { kind: job.kind, data: job.data, ...common },
     Math.min(threads, chunks),
   );
 }
 
 /**
  * `pairwiseKl(P, Q)` on worker threads: the same N × M matrix of KL(P_i ‖ Q_j), bit for bit.
- * Categorical and OneHotCategorical batches (the matrix-product path) are split by rows over the
- * workers; every other pair is computed by `pairwiseKl` in the calling thread. The result's data
+ * Categorical and OneHotCategorical batches, and Gaussian batches with a diagonal Σq (e.g.
+ * MultivariateNormalDiag, Independent(Normal)) — the matrix-product paths — are split by rows over
+ * the workers; every other pair is computed by `pairwiseKl` in the calling thread. The result's data
  * lives in a SharedArrayBuffer (no copy of the N × M output is made). Memory: inputs are copied
  * once into shared memory; see {@link pairwiseKlBlocksAsync} to stream rows instead.
  *
@@ -103,19 +142,22 @@ export async function pairwiseKlAsync(
   Q: Distribution,
   options: PairwiseAsyncOptions = {},
 ): Promise<NDArray> {
-  const job = categoricalKlJob(P, Q, options.tile);
-  const work = job ? job.n * job.m * job.K : 0;
-  const threads = await resolveThreads(options.threads, work, PAIRWISE_THREAD_THRESHOLD);
-  if (!job || threads === 1 || job.n === 0 || job.m === 0) return pairwiseKl(P, Q, { tile: options.tile });
-  const out = shared(job.n * job.m);
-  await categoricalRows(sharedCategorical(job), 0, job.n, out, threads);
-  return new NDArray(out, [job.n, job.m]);
+  const job = pairwiseJob(P, Q, options.tile);
+  const threads = await resolveThreads(options.threads, workOf(job), PAIRWISE_THREAD_THRESHOLD);
+  if (!job || threads === 1 || job.data.n === 0 || job.data.m === 0) {
+    return pairwiseKl(P, Q, { tile: options.tile });
+  }
+  const { n, m } = job.data;
+  const out = shared(n * m);
+  await runRows(shareJob(job), 0, n, out, threads);
+  return new NDArray(out, [n, m]);
 }
 
 /**
  * {@link pairwiseKlAsync} as a stream of row blocks `{ rowStart, rows }` for `for await`: each
  * block (default 1000 rows) is computed by the workers into one reused shared buffer and yielded
- * as a fresh array, so memory stays at about two blocks however large N is. The concatenated
+ * as a fresh array, so memory stays at about two blocks however large N is; the workers compute
+ * the next block while the caller consumes the current one. The concatenated
  * blocks equal `pairwiseKl(P, Q)` bit for bit. Shape and category errors are thrown by the call;
  * `threads` errors and worker failures by the iteration.
  *
@@ -128,26 +170,33 @@ export function pairwiseKlBlocksAsync(
 ): AsyncIterable<PairwiseBlock> & { readonly shape: readonly [number, number] } {
   const step = options.rowsPerBlock ?? 1000;
   if (!Number.isInteger(step) || step < 1) throw invalidParameter("rowsPerBlock", "a positive integer", step);
-  const job = categoricalKlJob(P, Q, options.tile);
+  const job = pairwiseJob(P, Q, options.tile);
   const sync = job ? undefined : pairwiseKlBlocks(P, Q, { rowsPerBlock: step, tile: options.tile });
-  const shape: readonly [number, number] = job ? [job.n, job.m] : sync!.shape;
+  const shape: readonly [number, number] = job ? [job.data.n, job.data.m] : sync!.shape;
   return {
     shape,
     async *[Symbol.asyncIterator]() {
-      const work = job ? job.n * job.m * job.K : 0;
-      const threads = await resolveThreads(options.threads, work, PAIRWISE_THREAD_THRESHOLD);
+      const threads = await resolveThreads(options.threads, workOf(job), PAIRWISE_THREAD_THRESHOLD);
       if (!job || threads === 1) {
         const blocks = sync ?? pairwiseKlBlocks(P, Q, { rowsPerBlock: step, tile: options.tile });
         for await (const b of blocks) yield b;
         return;
       }
-      const data = sharedCategorical(job);
-      const m = job.m;
-      const buf = shared(Math.min(step, job.n) * m);
-      for (let r0 = 0; r0 < job.n; r0 += step) {
-        const r1 = Math.min(job.n, r0 + step);
-        await categoricalRows(data, r0, r1, buf, threads);
-        yield { rowStart: r0, rows: new NDArray(buf.slice(0, (r1 - r0) * m), [r1 - r0, m]) };
+      const { n, m } = job.data;
+      const sj = shareJob(job);
+      const buf = shared(Math.min(step, n) * m);
+      // the workers compute block b + 1 while the caller consumes block b
+      let next: Promise<void> | undefined =
+        n > 0 ? runRows(sj, 0, Math.min(n, step), buf, threads) : undefined;
+      for (let r0 = 0; r0 < n; r0 += step) {
+        const r1 = Math.min(n, r0 + step);
+        await next;
+        const rows = new NDArray(buf.slice(0, (r1 - r0) * m), [r1 - r0, m]);
+        const r2 = Math.min(n, r1 + step);
+        next = r1 < n ? runRows(sj, r1, r2, buf, threads) : undefined;
+        // a failure of the prefetch surfaces at the next await, not as an unhandled rejection
+        next?.catch(() => undefined);
+        yield { rowStart: r0, rows };
       }
     },
   };
@@ -171,7 +220,7 @@ export async function knnKlAsync(
 ): Promise<KnnKlResult> {
   const s = knnKlSetup(x, y, options);
   const { n, m, d, k, method } = s;
-  const work = method === "brute" ? n * (n + m) * d : 64 * n * (d + 1);
+  const work = method === "brute" ? n * (n + m) * d : 1024 * n * (d + 1);
   const threads = await resolveThreads(options.threads, work, KNN_THREAD_THRESHOLD);
   if (threads === 1)
     return knnKlFinish(s, wkvCore(s.xs.data, n, s.ys.data, m, d, k, s.policy, method), options);

@@ -5,6 +5,7 @@
  * load balancing; the pool stores a huge value there to stop a failed job early).
  */
 import type { CategoricalKlData } from "../pairwise/categorical-kernel.js";
+import type { DiagKlData } from "../pairwise/diag-kernel.js";
 
 interface JobBase {
   id: number;
@@ -18,6 +19,16 @@ interface JobBase {
 export interface CategoricalKlJob extends JobBase {
   kind: "categoricalKl";
   data: CategoricalKlData;
+  r0: number;
+  r1: number;
+  chunk: number;
+  out: Float64Array;
+}
+
+/** As {@link CategoricalKlJob}, for Gaussian pairs with a diagonal Σq. */
+export interface DiagKlJob extends JobBase {
+  kind: "diagKl";
+  data: DiagKlData;
   r0: number;
   r1: number;
   chunk: number;
@@ -48,10 +59,13 @@ export interface SelfTestJob extends JobBase {
   mode: "throw" | "throwKullback" | "exit";
 }
 
-export type Job = CategoricalKlJob | KnnJob | SelfTestJob;
+export type Job = CategoricalKlJob | DiagKlJob | KnnJob | SelfTestJob;
 /** A job without the fields the pool fills in. */
 export type JobSpec =
-  Omit<CategoricalKlJob, "id" | "wasm"> | Omit<KnnJob, "id" | "wasm"> | Omit<SelfTestJob, "id" | "wasm">;
+  | Omit<CategoricalKlJob, "id" | "wasm">
+  | Omit<DiagKlJob, "id" | "wasm">
+  | Omit<KnnJob, "id" | "wasm">
+  | Omit<SelfTestJob, "id" | "wasm">;
 
 export interface Reply {
   id: number;

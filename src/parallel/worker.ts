@@ -12,7 +12,8 @@ import { KDTree } from "../estimators/kdtree.js";
 import { brutePrepare, bruteRange, kdtreeRange, type BruteState } from "../estimators/knn-search.js";
 import { disableWasm, enableWasm } from "../linalg/wasm.js";
 import { categoricalKlRows, categoricalKlScratch } from "../pairwise/categorical-kernel.js";
-import type { CategoricalKlJob, Job, KnnJob, Reply } from "./protocol.js";
+import { diagKlRows, diagKlScratch } from "../pairwise/diag-kernel.js";
+import type { CategoricalKlJob, DiagKlJob, Job, KnnJob, Reply } from "./protocol.js";
 
 function* chunks(job: Job): Generator<number> {
   for (;;) {
@@ -29,6 +30,16 @@ function categoricalKl(job: CategoricalKlJob): void {
     const a = r0 + c * chunk;
     const b = Math.min(r1, a + chunk);
     categoricalKlRows(data, scratch, a, b, out, (a - r0) * data.m);
+  }
+}
+
+function diagKl(job: DiagKlJob): void {
+  const { data, r0, r1, chunk, out } = job;
+  const scratch = diagKlScratch(data);
+  for (const c of chunks(job)) {
+    const a = r0 + c * chunk;
+    const b = Math.min(r1, a + chunk);
+    diagKlRows(data, scratch, a, b, out, (a - r0) * data.m);
   }
 }
 
@@ -70,6 +81,8 @@ function run(job: Job): void {
   switch (job.kind) {
     case "categoricalKl":
       return categoricalKl(job);
+    case "diagKl":
+      return diagKl(job);
     case "knn":
       return knn(job);
     case "selfTest":

@@ -168,8 +168,16 @@ export {
   type NormalGrad,
   type ScaleTrilGrad,
 } from "./gradients/gaussian-grad.js";
-// ── WebAssembly SIMD kernels (opt-in): enableWasm() in Node/workers, await initWasm() first on a browser's main thread ──
-export { enableWasm, disableWasm, initWasm } from "./linalg/wasm.js";
+// ── WebAssembly SIMD kernels: automatic for dense problems of order ≥ WASM_LARGE_ORDER; enableWasm() for every size
+//    (in Node/workers; await initWasm() first on a browser's main thread); disableWasm() for pure TypeScript ──
+export {
+  enableWasm,
+  disableWasm,
+  defaultKernels,
+  initWasm,
+  kernelsFor,
+  WASM_LARGE_ORDER,
+} from "./linalg/wasm.js";
 // ── worker threads (Node): threaded, asynchronous forms of the large pairwise and k-NN jobs ──
 export {
   pairwiseKlAsync,

@@ -7,7 +7,13 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Random } from "../src/core/random.js";
-import { MultivariateNormalDiag, fitGaussian, frechetFromSamples, kl } from "../src/index.js";
+import {
+  MultivariateNormal,
+  MultivariateNormalDiag,
+  fitGaussian,
+  frechetFromSamples,
+  kl,
+} from "../src/index.js";
 import { eigh, traceSqrtProduct } from "../src/linalg/eigh.js";
 import { checkOutput, evaluateCase } from "../src/io/eval.js";
 import { expm1MinusX } from "../src/kl/gaussian.js";
@@ -18,7 +24,10 @@ import {
   enableWasm,
   initWasm,
   initWasmSync,
+  defaultKernels,
+  kernelsFor,
   klDiagBatchWasm,
+  WASM_LARGE_ORDER,
   sqDistWasm,
   wasmExports,
   wasmKernels,
@@ -29,7 +38,7 @@ const SIZES = [1, 2, 7, 33, 130];
 /** WASM at every size (the default backend switches to TS below its measured switch-over sizes). */
 const forced = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 }, "wasm-all");
 
-afterEach(() => setKernels(jsKernels));
+afterEach(() => defaultKernels());
 
 function randn(rng: Random, n: number): Float64Array {
   const out = new Float64Array(n);
@@ -625,6 +634,41 @@ describe("symmetric eigenvalues and FID with the WASM tridiagonalisation step", 
     for (let j = 0; j < d; j++) tr += fx.covariance[j * d + j] + fy.covariance[j * d + j];
     const viaPsd = m2 + tr - 2 * traceSqrtProduct(d, fx.covariance, fy.covariance);
     expect(Math.abs(viaPsd - ts)).toBeLessThan(1e-10 * ts);
+  });
+});
+
+describe("large dense problems use WASM by default (kernelsFor)", () => {
+  it("order ≥ WASM_LARGE_ORDER gets WASM with the default kernels; disableWasm turns it off; KL agrees", () => {
+    const rng = new Random(8);
+    const d = WASM_LARGE_ORDER;
+    expect(kernels()).toBe(jsKernels);
+    expect(kernelsFor(d - 1).name).toBe("js");
+    expect(kernelsFor(d).name).toBe("wasm");
+    const mk = () => {
+      const c = spd(rng, d);
+      return MultivariateNormal.fromCovariance(
+        { data: randn(rng, d), shape: [d] },
+        { data: c, shape: [d, d] },
+      );
+    };
+    const p = mk();
+    const q = mk();
+    const auto = kl(p, q) as number;
+    disableWasm();
+    try {
+      expect(kernelsFor(d).name).toBe("js");
+      expect(kernelsFor(10 * d).name).toBe("js");
+      // rebuilt under pure TypeScript (the factorisation happens at construction)
+      const pj = MultivariateNormal.fromJSON(p.toJSON());
+      const qj = MultivariateNormal.fromJSON(q.toJSON());
+      const pure = kl(pj, qj) as number;
+      expect(auto).toBeGreaterThan(0);
+      expect(Math.abs(auto - pure)).toBeLessThan(1e-11 * pure);
+    } finally {
+      defaultKernels(); // TS kernels, WASM for large orders
+    }
+    expect(kernelsFor(d).name).toBe("wasm");
+    expect(kernelsFor(8).name).toBe("js");
   });
 });
 

@@ -12,7 +12,7 @@
 import { NDArray, broadcastShapes, broadcastMap, sizeOf, unravel } from "../core/array.js";
 import { invalidShape, notPositiveDefinite, invalidParameter } from "../core/errors.js";
 import { Random } from "../core/random.js";
-import { kernels } from "../linalg/kernels.js";
+import { kernelsFor } from "../linalg/wasm.js";
 
 export const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -168,7 +168,7 @@ export function covarianceForm(
   const L = Float64Array.from(cov.data);
   const logDiag = new Float64Array(nb * d);
   const logDet = new Float64Array(nb);
-  const k = kernels();
+  const k = kernelsFor(d);
   for (let b = 0; b < nb; b++) {
     const off = b * d * d;
     if (validate) checkSymmetric(cov.data, off, d, names.matrix, unravel(b, covBatch));
@@ -260,7 +260,7 @@ export function precisionForm(
   const logDiag = new Float64Array(nb * d);
   const logDet = new Float64Array(nb);
   const rev = new Float64Array(d * d);
-  const k = kernels();
+  const k = kernelsFor(d);
   for (let b = 0; b < nb; b++) {
     const off = b * d * d;
     if (validate) checkSymmetric(prec.data, off, d, names.matrix, unravel(b, covBatch));
@@ -319,7 +319,7 @@ export function lowRankForm(loc: NDArray, W: NDArray, D: NDArray, validate: bool
   const Db = new Float64Array(nb * d);
   const capL = new Float64Array(nb * r * r);
   const logDet = new Float64Array(nb);
-  const k = kernels();
+  const k = kernelsFor(d);
   for (let b = 0; b < nb; b++) {
     const wo = (mw ? mw[b] : b) * d * r;
     const dof = (md ? md[b] : b) * d;
@@ -368,7 +368,7 @@ export function mahalanobis(
   }
   if (cov.kind === "tril") {
     for (let i = 0; i < d; i++) work[i] = delta[off + i];
-    kernels().trsvLower(d, cov.L, b * d * d, work, 0);
+    kernelsFor(d).trsvLower(d, cov.L, b * d * d, work, 0);
     let s = 0;
     for (let i = 0; i < d; i++) s += work[i] * work[i];
     return s;
@@ -384,7 +384,7 @@ export function mahalanobis(
     s += delta[off + i] * y;
     for (let a = 0; a < r; a++) work[a] += cov.W[wo + i * r + a] * y;
   }
-  kernels().trsvLower(r, cov.capL, b * r * r, work, 0);
+  kernelsFor(r).trsvLower(r, cov.capL, b * r * r, work, 0);
   let t = 0;
   for (let a = 0; a < r; a++) t += work[a] * work[a];
   return Math.max(0, s - t);

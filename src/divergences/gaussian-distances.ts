@@ -39,7 +39,7 @@ import { klGaussianForms } from "../kl/gaussian.js";
 import { gaussianFormOf } from "../kl/gaussian-pairs.js";
 import { eighInPlace, traceSqrtProduct } from "../linalg/eigh.js";
 import { gemmNT } from "../linalg/gemm.js";
-import { kernels } from "../linalg/kernels.js";
+import { gemmBackendFor, kernelsFor } from "../linalg/wasm.js";
 
 /** A distribution that may convert to the canonical Gaussian form. */
 export interface GaussianConvertible {
@@ -251,7 +251,7 @@ function mixedCovariance(fp: GaussianForm, fq: GaussianForm, pl: Plan, alpha: nu
   const logDet = new Float64Array(nc);
   const sp = new Float64Array(d * d);
   const sq = new Float64Array(d * d);
-  const k = kernels();
+  const k = kernelsFor(d);
   for (let c = 0; c < nc; c++) {
     const bp = pl.cp(c);
     const bq = pl.cq(c);
@@ -592,7 +592,8 @@ const TRIANGULAR_BLOCK = 256;
 function traceSqrtCholesky(d: number, a: Float64Array, b: Float64Array, index: number[]): number | undefined {
   // errors name "b" (Σ₂); the caller maps it to the public argument name
   const L = Float64Array.from(a);
-  if (kernels().potrf(d, L, 0) !== 0) return undefined;
+  if (kernelsFor(d).potrf(d, L, 0) !== 0) return undefined;
+  const backend = gemmBackendFor(d);
   const Lt = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) Lt[j * d + i] = L[i * d + j];
   // Tt = Lᵀ Σ₂ (Σ₂ symmetric, so its rows serve as Bᵀ), G = Tt L = Tt (Lᵀ)ᵀ
@@ -604,13 +605,13 @@ function traceSqrtCholesky(d: number, a: Float64Array, b: Float64Array, index: n
   const bs = TRIANGULAR_BLOCK;
   for (let i0 = 0; i0 < d; i0 += bs) {
     // Tt[i0.., :] = Lᵀ[i0.., i0..] Σ₂[i0.., :]
-    gemmNT(Math.min(bs, d - i0), d, d - i0, Lt, i0 * d + i0, d, b64, i0, d, Tt, i0 * d, d);
+    gemmNT(Math.min(bs, d - i0), d, d - i0, Lt, i0 * d + i0, d, b64, i0, d, Tt, i0 * d, d, false, backend);
   }
   const G = new Float64Array(d * d);
   for (let j0 = 0; j0 < d; j0 += bs) {
     // G[j0.., j0..j0+nb] = Tt[j0.., j0..] L[j0.., j0..j0+nb]  (rows i ≥ j0 of the lower strip)
     const nb = Math.min(bs, d - j0);
-    gemmNT(d - j0, nb, d - j0, Tt, j0 * d + j0, d, Lt, j0 * d + j0, d, G, j0 * d + j0, d);
+    gemmNT(d - j0, nb, d - j0, Tt, j0 * d + j0, d, Lt, j0 * d + j0, d, G, j0 * d + j0, d, false, backend);
   }
   const w = new Float64Array(d);
   eighInPlace(d, G, 0, w, 0, null, 0);
@@ -778,7 +779,7 @@ export function gaussianMutualInformation(
   const batch = m.shape.slice(0, -2);
   const nb = sizeOf(batch);
   const out = new Float64Array(nb);
-  const k = kernels();
+  const k = kernelsFor(d);
   const full = new Float64Array(u * u);
   for (let b = 0; b < nb; b++) {
     const off = b * d * d;

@@ -4,6 +4,7 @@
 import { asArray, type ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
 import { gemmNT } from "../linalg/gemm.js";
+import { gemmBackendFor } from "../linalg/wasm.js";
 
 /**
  * Streaming mean and covariance of d-dimensional rows, mergeable across chunks.
@@ -255,6 +256,7 @@ function centredCrossProduct(x: Float64Array, n: number, d: number, loc: Float64
   const cov = new Float64Array(d * d);
   const rows = Math.min(CROSS_ROWS, n);
   const ct = new Float64Array(d * rows); // ct[t·R + i] = x[r0 + i, t] − loc[t]
+  const backend = gemmBackendFor(d);
   for (let r0 = 0; r0 < n; r0 += rows) {
     const R = Math.min(rows, n - r0);
     for (let i = 0; i < R; i++) {
@@ -264,7 +266,7 @@ function centredCrossProduct(x: Float64Array, n: number, d: number, loc: Float64
     for (let j0 = 0; j0 < d; j0 += CROSS_STRIP) {
       const nb = Math.min(CROSS_STRIP, d - j0);
       // cov[j0.., j0..j0+nb] += ct[j0.., :] · ct[j0..j0+nb, :]ᵀ (rows i ≥ j0: the lower strip)
-      gemmNT(d - j0, nb, R, ct, j0 * R, R, ct, j0 * R, R, cov, j0 * d + j0, d, true);
+      gemmNT(d - j0, nb, R, ct, j0 * R, R, ct, j0 * R, R, cov, j0 * d + j0, d, true, backend);
     }
   }
   return cov;

@@ -19,6 +19,7 @@ import { broadcastMap, broadcastShapes, result, sizeOf, type NDArray } from "../
 import { invalidShape } from "../core/errors.js";
 import { denseCovariance, mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
 import { kernels } from "../linalg/kernels.js";
+import { kernelsFor } from "../linalg/wasm.js";
 import { scratch } from "../linalg/workspace.js";
 import { klDiagBatchWasm } from "../linalg/wasm.js";
 
@@ -104,7 +105,7 @@ export function covarianceTerm(
         pOff = bp * d * d;
       } else denseFactor(fp, bp, lp);
       const qArr = (cq as { L: Float64Array }).L;
-      kernels().trilSolveTril(d, qArr, bq * d * d, pArr, pOff, m);
+      kernelsFor(d).trilSolveTril(d, qArr, bq * d * d, pArr, pOff, m);
       for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) off += m[i * d + j] * m[i * d + j];
     }
     let s = off;
@@ -138,7 +139,7 @@ function trilOf(f: GaussianForm, b: number): GaussianForm | undefined {
   const L = new Float64Array(d * d);
   if (f.cov.kind === "lowrank") {
     denseCovariance(f, b, L, 0);
-    if (kernels().potrf(d, L, 0) !== 0) return undefined;
+    if (kernelsFor(d).potrf(d, L, 0) !== 0) return undefined;
   } else if (f.cov.kind === "tril") L.set(f.cov.L.subarray(b * d * d, (b + 1) * d * d));
   else denseFactor(f, b, L);
   return trilForm(L, d);
@@ -182,7 +183,7 @@ function traceInvProduct(fp: GaussianForm, bp: number, fq: GaussianForm, bq: num
     e = cp.D.subarray(bp * d, (bp + 1) * d);
   }
   const cq = fq.cov;
-  const k = kernels();
+  const k = kernelsFor(d);
   if (cq.kind === "diag") {
     let t = 0;
     for (let i = 0; i < d; i++) {

@@ -181,8 +181,8 @@ const TRIDIAG_WASM_MIN = 48;
 
 /**
  * {@link tridiagonalize}, with the matrix moved into the WebAssembly module's memory and the
- * fused O(n²) update of each step run by its f64x2 kernel (`tridiagFusedStep`) when the WASM
- * kernels are enabled and n ≥ TRIDIAG_WASM_MIN; the plain TypeScript loop otherwise. The
+ * fused O(n²) update of each step run by its f64x2 kernel (`tridiagFusedStep`) when
+ * `kernelsFor(n)` is WASM and n ≥ TRIDIAG_WASM_MIN; the plain TypeScript loop otherwise. The
  * reflectors are copied back into `a` either way.
  */
 function tridiagonalizeFast(
@@ -199,7 +199,7 @@ function tridiagonalizeFast(
   const nn = n * n;
   const qOff = (nn + 7) & ~7;
   const pnOff = qOff + ((n + 7) & ~7);
-  const region = n >= TRIDIAG_WASM_MIN ? wasmRegion(pnOff + n) : null;
+  const region = n >= TRIDIAG_WASM_MIN ? wasmRegion(pnOff + n, n) : null;
   if (region === null) {
     tridiagonalize(n, a, aOff, d, dOff, e, hh, p0, p1);
     return;

@@ -237,13 +237,15 @@ function heap(w: WasmKernelExports): Float64Array {
 /**
  * A region of `doubles` float64 slots in the module's memory for a caller that keeps its arrays
  * there while it calls kernels (src/linalg/eigh.ts): the heap view, the index of the region's
- * first slot, and the exports. Null when the WASM kernels are not enabled or memory cannot grow.
+ * first slot, and the exports. Null unless {@link kernelsFor}(order) is WASM, or when memory
+ * cannot grow.
  * The view stays valid until the next call that reserves memory.
  */
 export function wasmRegion(
   doubles: number,
+  order: number,
 ): { heap: Float64Array; offset: number; exports: WasmKernelExports } | null {
-  if (kernels().name !== "wasm") return null;
+  if (kernelsFor(order).name !== "wasm") return null;
   const w = wasmExports();
   if (!w) return null;
   const offset = reserve(w, doubles);
@@ -363,14 +365,57 @@ export const wasmKernels: Kernels = createWasmKernels(WASM_SWITCH_OVER);
  * enableWasm(); // true under Node 20
  */
 export function enableWasm(): boolean {
+  largeAuto = true;
   if (!initWasmSync()) return false;
   setKernels(wasmKernels);
   return true;
 }
 
-/** Goes back to the plain TypeScript kernels. */
+/**
+ * Goes back to the plain TypeScript kernels, for every size: this also turns off the automatic
+ * use of WASM for large dense problems (see {@link kernelsFor}) until {@link enableWasm}.
+ */
 export function disableWasm(): void {
+  largeAuto = false;
   setKernels(jsKernels);
+}
+
+/**
+ * Back to the default: TypeScript kernels, with WASM for dense problems of order ≥
+ * {@link WASM_LARGE_ORDER} (the state before any {@link enableWasm} or {@link disableWasm}).
+ */
+export function defaultKernels(): void {
+  largeAuto = true;
+  setKernels(jsKernels);
+}
+
+/**
+ * Order from which dense factorisations and products run in WebAssembly SIMD even when
+ * {@link enableWasm} was not called (Gaussians with d in the hundreds, FID at feature sizes):
+ * there the kernels are 4–9× faster than the TypeScript loops, and the copy in and out is noise.
+ */
+export const WASM_LARGE_ORDER = 256;
+
+let largeAuto = true;
+
+/**
+ * The kernels for a dense problem of order n: the installed ones ({@link kernels}), except that
+ * with the default TypeScript kernels a problem of order ≥ {@link WASM_LARGE_ORDER} gets the WASM
+ * kernels when WebAssembly SIMD is available and {@link disableWasm} has not been called. Results
+ * then agree with the TypeScript path to round-off, not bit for bit.
+ *
+ * @example
+ * kernelsFor(2000).name; // "wasm" under Node 20; "js" for kernelsFor(8)
+ */
+export function kernelsFor(n: number): Kernels {
+  const k = kernels();
+  if (k !== jsKernels || !largeAuto || !(n >= WASM_LARGE_ORDER)) return k;
+  return initWasmSync() ? wasmKernels : k;
+}
+
+/** The GEMM backend that matches {@link kernelsFor}(n). */
+export function gemmBackendFor(n: number): "wasm" | "auto" {
+  return kernelsFor(n).name === "wasm" ? "wasm" : "auto";
 }
 
 // ---------------------------------------------------------------------------------------------

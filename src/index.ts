@@ -13,6 +13,15 @@ export {
   type SampleOptions,
   type DistributionJSON,
 } from "./distributions/base.js";
+export {
+  ScalarFamily,
+  paramSpec,
+  positiveParam,
+  finiteParam,
+  nonNegativeParam,
+  probabilityParam,
+  type ParamSpec,
+} from "./distributions/scalar-family.js";
 export { Normal } from "./distributions/normal.js";
 export { MultivariateNormal } from "./distributions/multivariate-normal.js";
 export { MultivariateNormalDiag } from "./distributions/multivariate-normal-diag.js";

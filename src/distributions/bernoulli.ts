@@ -11,18 +11,13 @@ import { invalidParameter } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import { log1pexp } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
+import { ScalarFamily, paramSpec, probabilityParam, type ParamSpec } from "./scalar-family.js";
 
 /** log σ(x) = −log(1 + e^{−x}), accurate for all x (−∞ at x = −∞, 0 at +∞). */
 export function logSigmoid(x: number): number {
@@ -94,10 +89,14 @@ export function pickForm(family: string, params: ProbsOrLogits): { form: BinaryF
     : { form: "logits", value: params.logits as ArrayInput };
 }
 
-/** A probability in [0, 1]. */
-export const inUnit = (v: number): boolean => v >= 0 && v <= 1;
 /** A logit: any number but NaN (±∞ mean p = 1 or 0). */
 export const notNaN = (v: number): boolean => !Number.isNaN(v);
+
+/** The success-probability parameter of Bernoulli and Binomial: `probs` in [0, 1] or `logits` not NaN. */
+export const BINARY_PARAMS: Readonly<Record<BinaryForm, ParamSpec>> = {
+  probs: probabilityParam("probs"),
+  logits: paramSpec("logits", "a number (not NaN)", notNaN),
+};
 
 /** Log mass of Bernoulli(p) at x ∈ {0, 1}; −∞ elsewhere (NaN for NaN). 0·log 0 = 0 conventions apply. */
 function bernoulliLogMass(x: number, lp: number, lc: number): number {
@@ -112,10 +111,8 @@ function bernoulliLogMass(x: number, lp: number, lc: number): number {
  * `logits` of any shape is the batch. KL pairs: Bernoulli, Binomial, Geometric, Poisson.
  * @example kl(new Bernoulli({ probs: 0.5 }), new Bernoulli({ logits: 0 })); // 0
  */
-export class Bernoulli extends Distribution {
+export class Bernoulli extends ScalarFamily {
   readonly family = "Bernoulli";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** The form the parameter was given in (kept for `toJSON`). */
   readonly form: BinaryForm;
   /** P(X = 1), flat over the batch. */
@@ -126,24 +123,16 @@ export class Bernoulli extends Distribution {
   readonly logProbs1: Float64Array;
   /** log P(X = 0). */
   readonly logProbs0: Float64Array;
-  private readonly given: Float64Array;
 
   /**
    * Bernoulli(p) on {0, 1}: `{ probs }` with p ∈ [0, 1], or `{ logits }` (any number, ±∞ allowed).
    * @example new Bernoulli({ probs: 0.5 }).entropy(); // log 2 = 0.6931471805599453
    */
   constructor(params: ProbsOrLogits, options?: DistributionOptions) {
-    super();
     const { form, value } = pickForm("Bernoulli", params);
-    const { batchShape, values } = readScalarParams([value], [form]);
-    if (shouldValidate(options)) {
-      if (form === "probs") check(values[0], batchShape, "probs", "in [0, 1]", inUnit);
-      else check(values[0], batchShape, "logits", "a number (not NaN)", notNaN);
-    }
-    const parts = binaryParts(values[0], form);
-    this.batchShape = batchShape;
+    super([value], [BINARY_PARAMS[form]], options);
+    const parts = binaryParts(this.paramValues[0], form);
     this.form = form;
-    this.given = values[0];
     this.probs = parts.p;
     this.probs0 = parts.c;
     this.logProbs1 = parts.lp;
@@ -152,10 +141,6 @@ export class Bernoulli extends Distribution {
 
   static fromJSON(o: Record<string, unknown>): Bernoulli {
     return new Bernoulli({ probs: o.probs as ArrayInput, logits: o.logits as ArrayInput });
-  }
-
-  toJSON(): DistributionJSON {
-    return { family: this.family, [this.form]: paramJSON(this.given, this.batchShape) };
   }
 
   /** E[X] = p. */

@@ -3,20 +3,16 @@ import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { digamma, lbeta, log1pexp } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { logStandardGamma } from "./gamma.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const CONCENTRATIONS = [positiveParam("concentration1"), positiveParam("concentration0")];
 
 /**
  * Beta(α, β) with `concentration1` α > 0 and `concentration0` β > 0 (PyTorch's names): density
@@ -26,10 +22,8 @@ import { logStandardGamma } from "./gamma.js";
  * 1/(1 + e^{log Y − log X}) so tiny concentrations do not give 0/0.
  * @example new Beta(2, 2).variance(); // 0.05
  */
-export class Beta extends Distribution {
+export class Beta extends ScalarFamily {
   readonly family = "Beta";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** α > 0 (the exponent of x), flat over the batch. */
   readonly concentration1: Float64Array;
   /** β > 0 (the exponent of 1 − x), flat over the batch. */
@@ -37,30 +31,12 @@ export class Beta extends Distribution {
 
   /** Both concentrations positive and finite; they broadcast to a batch. */
   constructor(concentration1: ArrayInput, concentration0: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams(
-      [concentration1, concentration0],
-      ["concentration1", "concentration0"],
-    );
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "concentration1", "positive and finite", positive);
-      check(values[1], batchShape, "concentration0", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.concentration1 = values[0];
-    this.concentration0 = values[1];
+    super([concentration1, concentration0], CONCENTRATIONS, options);
+    [this.concentration1, this.concentration0] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Beta {
     return new Beta(o.concentration1 as ArrayInput, o.concentration0 as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      concentration1: paramJSON(this.concentration1, this.batchShape),
-      concentration0: paramJSON(this.concentration0, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

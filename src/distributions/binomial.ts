@@ -11,19 +11,14 @@ import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { lgamma } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
-import { binaryParts, inUnit, notNaN, pickForm, type BinaryForm, type ProbsOrLogits } from "./bernoulli.js";
+import { BINARY_PARAMS, binaryParts, pickForm, type BinaryForm, type ProbsOrLogits } from "./bernoulli.js";
+import { ScalarFamily, paramSpec } from "./scalar-family.js";
 
 /** Upper limit on the number of terms an exact sum over a support may take. */
 export const MAX_SUM_TERMS = 10_000_000;
@@ -192,6 +187,8 @@ export function bulkRange(
   return fine[1] - fine[0] + 1 <= MAX_SUM_TERMS ? fine : d.bulk(i, LOG_EPS_BULK);
 }
 
+const TOTAL_COUNT = paramSpec("totalCount", "a non-negative integer", (v) => Number.isInteger(v) && v >= 0);
+
 /** The parameters of a Binomial: `totalCount` (default 1) and one of `probs`, `logits`. */
 export interface BinomialParams extends ProbsOrLogits {
   totalCount?: ArrayInput;
@@ -202,10 +199,8 @@ export interface BinomialParams extends ProbsOrLogits {
  * KL pairs: Binomial (any totalCounts), Bernoulli, Geometric, Poisson.
  * @example new Binomial({ totalCount: 4, probs: 0.5 }).logProb(2); // log(6/16)
  */
-export class Binomial extends Distribution {
+export class Binomial extends ScalarFamily {
   readonly family = "Binomial";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   readonly form: BinaryForm;
   /** Number of trials n, flat over the batch. */
   readonly totalCount: Float64Array;
@@ -217,7 +212,6 @@ export class Binomial extends Distribution {
   readonly logProbs1: Float64Array;
   /** log(1 − p). */
   readonly logProbs0: Float64Array;
-  private readonly given: Float64Array;
 
   /**
    * Binomial(n, p): `{ totalCount, probs }` or `{ totalCount, logits }`; totalCount a
@@ -225,26 +219,11 @@ export class Binomial extends Distribution {
    * @example new Binomial({ totalCount: 10, probs: 0.3 }).mean(); // 3
    */
   constructor(params: BinomialParams, options?: DistributionOptions) {
-    super();
     const { form, value } = pickForm("Binomial", params);
-    const n = params.totalCount ?? 1;
-    const { batchShape, values } = readScalarParams([n, value], ["totalCount", form]);
-    if (shouldValidate(options)) {
-      check(
-        values[0],
-        batchShape,
-        "totalCount",
-        "a non-negative integer",
-        (v) => Number.isInteger(v) && v >= 0,
-      );
-      if (form === "probs") check(values[1], batchShape, "probs", "in [0, 1]", inUnit);
-      else check(values[1], batchShape, "logits", "a number (not NaN)", notNaN);
-    }
-    const parts = binaryParts(values[1], form);
-    this.batchShape = batchShape;
+    super([params.totalCount ?? 1, value], [TOTAL_COUNT, BINARY_PARAMS[form]], options);
+    const parts = binaryParts(this.paramValues[1], form);
     this.form = form;
-    this.totalCount = values[0];
-    this.given = values[1];
+    this.totalCount = this.paramValues[0];
     this.probs = parts.p;
     this.probs0 = parts.c;
     this.logProbs1 = parts.lp;
@@ -257,14 +236,6 @@ export class Binomial extends Distribution {
       probs: o.probs as ArrayInput,
       logits: o.logits as ArrayInput,
     });
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      totalCount: paramJSON(this.totalCount, this.batchShape),
-      [this.form]: paramJSON(this.given, this.batchShape),
-    };
   }
 
   /** E[X] = n p. */

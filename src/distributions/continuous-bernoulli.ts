@@ -3,21 +3,18 @@ import { NDArray, asArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { langevin, langevinPrime, logSinhc } from "../core/special.js";
 import {
-  Distribution,
   check,
   checkSampleCount,
   finite,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  readScalarParams,
   shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
+import { ScalarFamily, paramSpec } from "./scalar-family.js";
 
-const openProbability = (v: number): boolean => v > 0 && v < 1;
+const PROBS = [paramSpec("probs", "in the open interval (0, 1)", (v) => v > 0 && v < 1)];
 
 /**
  * log of the normaliser ∫₀¹ e^{ηx} dx = expm1(η)/η, written as η/2 + log(sinh(η/2)/(η/2)) so it
@@ -42,10 +39,8 @@ export function cbMean(eta: number): number {
  * η ≥ 1, and x = U at η = 0). `probs` of exactly 0 or 1 (point masses) are rejected.
  * @example new ContinuousBernoulli(0.5).mean(); // 0.5
  */
-export class ContinuousBernoulli extends Distribution {
+export class ContinuousBernoulli extends ScalarFamily {
   readonly family = "ContinuousBernoulli";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** λ ∈ (0, 1), flat over the batch. */
   readonly probs: Float64Array;
   /** η = log λ − log(1 − λ), flat over the batch. */
@@ -53,13 +48,9 @@ export class ContinuousBernoulli extends Distribution {
 
   /** `probs` strictly between 0 and 1; it may be batched. See also {@link ContinuousBernoulli.fromLogits}. */
   constructor(probs: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([probs], ["probs"]);
-    if (shouldValidate(options))
-      check(values[0], batchShape, "probs", "in the open interval (0, 1)", openProbability);
-    this.batchShape = batchShape;
-    this.probs = values[0];
-    this.logits = values[0].map((p) => Math.log(p) - Math.log1p(-p));
+    super([probs], PROBS, options);
+    [this.probs] = this.paramValues;
+    this.logits = this.probs.map((p) => Math.log(p) - Math.log1p(-p));
   }
 
   /**
@@ -80,10 +71,6 @@ export class ContinuousBernoulli extends Distribution {
     if (o.probs === undefined && o.logits !== undefined)
       return ContinuousBernoulli.fromLogits(o.logits as ArrayInput);
     return new ContinuousBernoulli(o.probs as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return { family: this.family, probs: paramJSON(this.probs, this.batchShape) };
   }
 
   mean(): number | NDArray {

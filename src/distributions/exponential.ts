@@ -2,19 +2,15 @@
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const RATE = [positiveParam("rate")];
 
 /** A uniform draw in the open interval (0, 1) (redraws the rare exact 0). */
 export function uniformOpen(rng: Random): number {
@@ -33,28 +29,19 @@ export function standardExponential(rng: Random): number {
  * Sampling: inverse CDF, x = −log(U)/λ with U uniform on (0, 1).
  * @example new Exponential(2).entropy(); // 1 − log 2 = 0.3068528194400547
  */
-export class Exponential extends Distribution {
+export class Exponential extends ScalarFamily {
   readonly family = "Exponential";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** Rate λ > 0, flat over the batch. */
   readonly rate: Float64Array;
 
   /** `rate` must be positive and finite; it may be batched. */
   constructor(rate: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([rate], ["rate"]);
-    if (shouldValidate(options)) check(values[0], batchShape, "rate", "positive and finite", positive);
-    this.batchShape = batchShape;
-    this.rate = values[0];
+    super([rate], RATE, options);
+    [this.rate] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Exponential {
     return new Exponential(o.rate as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return { family: this.family, rate: paramJSON(this.rate, this.batchShape) };
   }
 
   mean(): number | NDArray {

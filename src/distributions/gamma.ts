@@ -3,20 +3,16 @@ import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { digamma, lgamma } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { uniformOpen } from "./exponential.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const CONCENTRATION_RATE = [positiveParam("concentration"), positiveParam("rate")];
 
 /**
  * log of a Gamma(α, 1) draw, by Marsaglia & Tsang (2000), "A simple method for generating gamma
@@ -49,10 +45,8 @@ export function standardGamma(rng: Random, alpha: number): number {
  * Sampling: Marsaglia–Tsang (see {@link logStandardGamma}), divided by β.
  * @example new Gamma(2, 3).mean(); // 0.6666666666666666
  */
-export class Gamma extends Distribution {
+export class Gamma extends ScalarFamily {
   readonly family: string = "Gamma";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** Concentration (shape) α > 0, flat over the batch. */
   readonly concentration: Float64Array;
   /** Rate (inverse scale) β > 0, flat over the batch. */
@@ -60,27 +54,12 @@ export class Gamma extends Distribution {
 
   /** `concentration` and `rate` must be positive and finite; they broadcast to a batch. */
   constructor(concentration: ArrayInput, rate: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([concentration, rate], ["concentration", "rate"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "concentration", "positive and finite", positive);
-      check(values[1], batchShape, "rate", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.concentration = values[0];
-    this.rate = values[1];
+    super([concentration, rate], CONCENTRATION_RATE, options);
+    [this.concentration, this.rate] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Gamma {
     return new Gamma(o.concentration as ArrayInput, o.rate as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      concentration: paramJSON(this.concentration, this.batchShape),
-      rate: paramJSON(this.rate, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

@@ -6,19 +6,20 @@
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { binaryParts, pickForm, type BinaryForm, type ProbsOrLogits } from "./bernoulli.js";
+import { ScalarFamily, paramSpec, type ParamSpec } from "./scalar-family.js";
+
+/** `probs` in (0, 1] or `logits` > −∞ (p = 0 has no distribution). */
+const PARAMS: Readonly<Record<BinaryForm, ParamSpec>> = {
+  probs: paramSpec("probs", "in (0, 1]", (v) => v > 0 && v <= 1),
+  logits: paramSpec("logits", "a number > −∞ (not NaN)", (v) => v > -Infinity),
+};
 
 /** log P(X = x) = x log(1 − p) + log p, with 0 · log 0 = 0 (p = 1 is the point mass at 0). */
 export function geometricLogMass(x: number, lp: number, lc: number): number {
@@ -32,10 +33,8 @@ export function geometricLogMass(x: number, lp: number, lc: number): number {
  * (PyTorch `Geometric`). KL pairs: Geometric; Bernoulli/Binomial as q (+∞ unless p = 1).
  * @example new Geometric({ probs: 0.5 }).logProb(1); // log(1/4)
  */
-export class Geometric extends Distribution {
+export class Geometric extends ScalarFamily {
   readonly family = "Geometric";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   readonly form: BinaryForm;
   /** Success probability p ∈ (0, 1]. */
   readonly probs: Float64Array;
@@ -45,7 +44,6 @@ export class Geometric extends Distribution {
   readonly logProbs1: Float64Array;
   /** log(1 − p). */
   readonly logProbs0: Float64Array;
-  private readonly given: Float64Array;
 
   /**
    * Geometric(p), failures before the first success: `{ probs }` with p ∈ (0, 1], or
@@ -53,17 +51,10 @@ export class Geometric extends Distribution {
    * @example new Geometric({ probs: 0.25 }).mean(); // 3
    */
   constructor(params: ProbsOrLogits, options?: DistributionOptions) {
-    super();
     const { form, value } = pickForm("Geometric", params);
-    const { batchShape, values } = readScalarParams([value], [form]);
-    if (shouldValidate(options)) {
-      if (form === "probs") check(values[0], batchShape, "probs", "in (0, 1]", (v) => v > 0 && v <= 1);
-      else check(values[0], batchShape, "logits", "a number > −∞ (not NaN)", (v) => v > -Infinity);
-    }
-    const parts = binaryParts(values[0], form);
-    this.batchShape = batchShape;
+    super([value], [PARAMS[form]], options);
+    const parts = binaryParts(this.paramValues[0], form);
     this.form = form;
-    this.given = values[0];
     this.probs = parts.p;
     this.probs0 = parts.c;
     this.logProbs1 = parts.lp;
@@ -74,13 +65,9 @@ export class Geometric extends Distribution {
     return new Geometric({ probs: o.probs as ArrayInput, logits: o.logits as ArrayInput });
   }
 
-  toJSON(): DistributionJSON {
-    return { family: this.family, [this.form]: paramJSON(this.given, this.batchShape) };
-  }
-
   /** (1 − p)/p, from logits exp(−logits). */
   private oddsAgainst(i: number): number {
-    return this.form === "logits" ? Math.exp(-this.given[i]) : this.probs0[i] / this.probs[i];
+    return this.form === "logits" ? Math.exp(-this.paramValues[0][i]) : this.probs0[i] / this.probs[i];
   }
 
   /** E[X] = (1 − p)/p. */

@@ -2,19 +2,15 @@
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const SCALE = [positiveParam("scale")];
 
 const HALF_LOG_2_OVER_PI = 0.5 * Math.log(2 / Math.PI);
 
@@ -23,28 +19,19 @@ const HALF_LOG_2_OVER_PI = 0.5 * Math.log(2 / Math.PI);
  * σ² (1 − 2/π), entropy ½ log(π e σ² / 2). Sampling: |σ z|, z ~ N(0, 1).
  * @example new HalfNormal(1).mean(); // 0.7978845608028654
  */
-export class HalfNormal extends Distribution {
+export class HalfNormal extends ScalarFamily {
   readonly family = "HalfNormal";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** Scale σ > 0 of the underlying normal, flat over the batch. */
   readonly scale: Float64Array;
 
   /** `scale` must be positive and finite; it may be batched. */
   constructor(scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([scale], ["scale"]);
-    if (shouldValidate(options)) check(values[0], batchShape, "scale", "positive and finite", positive);
-    this.batchShape = batchShape;
-    this.scale = values[0];
+    super([scale], SCALE, options);
+    [this.scale] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): HalfNormal {
     return new HalfNormal(o.scale as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return { family: this.family, scale: paramJSON(this.scale, this.batchShape) };
   }
 
   mean(): number | NDArray {

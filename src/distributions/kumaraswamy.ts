@@ -3,20 +3,16 @@ import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { EULER_GAMMA, digamma, lbeta, log1mexp } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { uniformOpen } from "./exponential.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const CONCENTRATIONS = [positiveParam("concentration1"), positiveParam("concentration0")];
 
 /**
  * Kumaraswamy(a, b) with `concentration1` a > 0 and `concentration0` b > 0 (PyTorch's names):
@@ -26,10 +22,8 @@ import { uniformOpen } from "./exponential.js";
  * as exp(log1mexp(log(U)/b)/a) for accuracy at both ends.
  * @example new Kumaraswamy(1, 1).mean(); // 0.5 (the uniform)
  */
-export class Kumaraswamy extends Distribution {
+export class Kumaraswamy extends ScalarFamily {
   readonly family = "Kumaraswamy";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** a > 0 (the exponent of x), flat over the batch. */
   readonly concentration1: Float64Array;
   /** b > 0 (the exponent of 1 − x^a), flat over the batch. */
@@ -37,30 +31,12 @@ export class Kumaraswamy extends Distribution {
 
   /** Both concentrations positive and finite; they broadcast to a batch. */
   constructor(concentration1: ArrayInput, concentration0: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams(
-      [concentration1, concentration0],
-      ["concentration1", "concentration0"],
-    );
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "concentration1", "positive and finite", positive);
-      check(values[1], batchShape, "concentration0", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.concentration1 = values[0];
-    this.concentration0 = values[1];
+    super([concentration1, concentration0], CONCENTRATIONS, options);
+    [this.concentration1, this.concentration0] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Kumaraswamy {
     return new Kumaraswamy(o.concentration1 as ArrayInput, o.concentration0 as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      concentration1: paramJSON(this.concentration1, this.batchShape),
-      concentration0: paramJSON(this.concentration0, this.batchShape),
-    };
   }
 
   /** log E[X^n] = log b + log B(1 + n/a, b). */

@@ -3,21 +3,12 @@
  * Gumbel): `loc` finite and `scale` positive and finite, broadcast to one batch, copied.
  */
 import type { ArrayInput } from "../core/array.js";
-import {
-  Distribution,
-  check,
-  finite,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
-  type DistributionOptions,
-} from "./base.js";
+import type { DistributionOptions } from "./base.js";
+import { ScalarFamily, finiteParam, positiveParam } from "./scalar-family.js";
 
-export abstract class LocationScale extends Distribution {
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
+const LOC_SCALE = [finiteParam("loc"), positiveParam("scale")];
+
+export abstract class LocationScale extends ScalarFamily {
   /** Location parameter, flat over the batch. */
   readonly loc: Float64Array;
   /** Scale parameter (> 0), flat over the batch. */
@@ -25,22 +16,7 @@ export abstract class LocationScale extends Distribution {
 
   /** `loc` finite, `scale` positive and finite; they broadcast to a batch. */
   constructor(loc: ArrayInput, scale: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([loc, scale], ["loc", "scale"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "loc", "finite", finite);
-      check(values[1], batchShape, "scale", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.loc = values[0];
-    this.scale = values[1];
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      loc: paramJSON(this.loc, this.batchShape),
-      scale: paramJSON(this.scale, this.batchShape),
-    };
+    super([loc, scale], LOC_SCALE, options);
+    [this.loc, this.scale] = this.paramValues;
   }
 }

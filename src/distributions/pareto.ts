@@ -2,20 +2,16 @@
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { standardExponential } from "./exponential.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const SCALE_ALPHA = [positiveParam("scale"), positiveParam("alpha")];
 
 /**
  * Pareto(s, α) with scale s > 0 and shape α > 0: density α s^α / x^{α+1} on x ≥ s. Mean
@@ -23,10 +19,8 @@ import { standardExponential } from "./exponential.js";
  * log(s/α) + 1 + 1/α. Sampling: s · e^{E/α} with E a standard exponential (inverse CDF).
  * @example new Pareto(1, 3).mean(); // 1.5
  */
-export class Pareto extends Distribution {
+export class Pareto extends ScalarFamily {
   readonly family = "Pareto";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** Scale s > 0 (the lower end of the support), flat over the batch. */
   readonly scale: Float64Array;
   /** Shape (tail index) α > 0, flat over the batch. */
@@ -34,27 +28,12 @@ export class Pareto extends Distribution {
 
   /** `scale` and `alpha` positive and finite; they broadcast to a batch. */
   constructor(scale: ArrayInput, alpha: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([scale, alpha], ["scale", "alpha"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "scale", "positive and finite", positive);
-      check(values[1], batchShape, "alpha", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.scale = values[0];
-    this.alpha = values[1];
+    super([scale, alpha], SCALE_ALPHA, options);
+    [this.scale, this.alpha] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Pareto {
     return new Pareto(o.scale as ArrayInput, o.alpha as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      scale: paramJSON(this.scale, this.batchShape),
-      alpha: paramJSON(this.alpha, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

@@ -3,20 +3,14 @@ import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { lgamma } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  nonNegative,
-  paramJSON,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { bulkRange, entropyBySum, klCell, logConcaveBulk, stirlerr } from "./binomial.js";
+import { ScalarFamily, nonNegativeParam } from "./scalar-family.js";
 
 /**
  * log P(X = x) = x log λ − λ − log x!, with 0 · log 0 = 0 (λ = 0 is the point mass at 0), in
@@ -33,15 +27,15 @@ export function poissonLogMass(x: number, rate: number): number {
 
 const LOG_2PI = 1.8378770664093453;
 
+const RATE = [nonNegativeParam("rate")];
+
 /**
  * Poisson(λ): P(X = k) = λ^k e^{−λ} / k!, k = 0, 1, … (PyTorch `Poisson`). KL pairs:
  * Poisson; Bernoulli/Binomial as p; Bernoulli/Binomial as q (+∞ unless λ = 0).
  * @example kl(new Poisson(2), new Poisson(1)); // 2 log 2 − 1
  */
-export class Poisson extends Distribution {
+export class Poisson extends ScalarFamily {
   readonly family = "Poisson";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** The rate λ (mean), flat over the batch. */
   readonly rate: Float64Array;
 
@@ -50,19 +44,12 @@ export class Poisson extends Distribution {
    * @example new Poisson(3).variance(); // 3
    */
   constructor(rate: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([rate], ["rate"]);
-    if (shouldValidate(options)) check(values[0], batchShape, "rate", "non-negative and finite", nonNegative);
-    this.batchShape = batchShape;
-    this.rate = values[0];
+    super([rate], RATE, options);
+    [this.rate] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Poisson {
     return new Poisson(o.rate as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return { family: this.family, rate: paramJSON(this.rate, this.batchShape) };
   }
 
   /** E[X] = λ. */

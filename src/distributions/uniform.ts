@@ -3,19 +3,16 @@ import { NDArray, unravel, type ArrayInput } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
 import { Random } from "../core/random.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
-  finite,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  readScalarParams,
   shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
+import { ScalarFamily, finiteParam } from "./scalar-family.js";
+
+const LOW_HIGH = [finiteParam("low"), finiteParam("high")];
 
 /**
  * Uniform(a, b) with a < b: density 1/(b − a) on [a, b]. Mean (a + b)/2, variance (b − a)²/12,
@@ -23,10 +20,8 @@ import {
  * `low ≥ high` is an InvalidParameter (named `high`).
  * @example new Uniform(0, 2).entropy(); // log 2
  */
-export class Uniform extends Distribution {
+export class Uniform extends ScalarFamily {
   readonly family = "Uniform";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** Lower end a, flat over the batch. */
   readonly low: Float64Array;
   /** Upper end b > a, flat over the batch. */
@@ -34,37 +29,24 @@ export class Uniform extends Distribution {
 
   /** `low` and `high` finite with low < high; they broadcast to a batch. */
   constructor(low: ArrayInput, high: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([low, high], ["low", "high"]);
+    super([low, high], LOW_HIGH, options);
+    [this.low, this.high] = this.paramValues;
     if (shouldValidate(options)) {
-      check(values[0], batchShape, "low", "finite", finite);
-      check(values[1], batchShape, "high", "finite", finite);
-      for (let i = 0; i < values[0].length; i++) {
-        if (!(values[0][i] < values[1][i])) {
+      for (let i = 0; i < this.low.length; i++) {
+        if (!(this.low[i] < this.high[i])) {
           throw invalidParameter(
             "high",
-            `greater than low (${values[0][i]})`,
-            values[1][i],
-            unravel(i, batchShape),
+            `greater than low (${this.low[i]})`,
+            this.high[i],
+            unravel(i, this.batchShape),
           );
         }
       }
     }
-    this.batchShape = batchShape;
-    this.low = values[0];
-    this.high = values[1];
   }
 
   static fromJSON(o: Record<string, unknown>): Uniform {
     return new Uniform(o.low as ArrayInput, o.high as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      low: paramJSON(this.low, this.batchShape),
-      high: paramJSON(this.high, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

@@ -3,20 +3,16 @@ import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { EULER_GAMMA, lgamma } from "../core/special.js";
 import {
-  Distribution,
-  check,
   checkSampleCount,
   mapBatch,
   mapScalarEvent,
-  paramJSON,
-  positive,
-  readScalarParams,
-  shouldValidate,
-  type DistributionJSON,
   type DistributionOptions,
   type SampleOptions,
 } from "./base.js";
 import { standardExponential } from "./exponential.js";
+import { ScalarFamily, positiveParam } from "./scalar-family.js";
+
+const SCALE_CONCENTRATION = [positiveParam("scale"), positiveParam("concentration")];
 
 /**
  * Weibull(λ, k) with scale λ > 0 and concentration (shape) k > 0, PyTorch's argument order:
@@ -25,10 +21,8 @@ import { standardExponential } from "./exponential.js";
  * Sampling: inverse CDF, λ E^{1/k} with E a standard exponential.
  * @example new Weibull(1, 1).mean(); // 1 (the standard exponential)
  */
-export class Weibull extends Distribution {
+export class Weibull extends ScalarFamily {
   readonly family = "Weibull";
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
   /** Scale λ > 0, flat over the batch. */
   readonly scale: Float64Array;
   /** Shape k > 0, flat over the batch. */
@@ -36,27 +30,12 @@ export class Weibull extends Distribution {
 
   /** `scale` and `concentration` positive and finite; they broadcast to a batch. */
   constructor(scale: ArrayInput, concentration: ArrayInput, options?: DistributionOptions) {
-    super();
-    const { batchShape, values } = readScalarParams([scale, concentration], ["scale", "concentration"]);
-    if (shouldValidate(options)) {
-      check(values[0], batchShape, "scale", "positive and finite", positive);
-      check(values[1], batchShape, "concentration", "positive and finite", positive);
-    }
-    this.batchShape = batchShape;
-    this.scale = values[0];
-    this.concentration = values[1];
+    super([scale, concentration], SCALE_CONCENTRATION, options);
+    [this.scale, this.concentration] = this.paramValues;
   }
 
   static fromJSON(o: Record<string, unknown>): Weibull {
     return new Weibull(o.scale as ArrayInput, o.concentration as ArrayInput);
-  }
-
-  toJSON(): DistributionJSON {
-    return {
-      family: this.family,
-      scale: paramJSON(this.scale, this.batchShape),
-      concentration: paramJSON(this.concentration, this.batchShape),
-    };
   }
 
   mean(): number | NDArray {

@@ -185,13 +185,26 @@ function checkValue(tag, ours, peer, rtol) {
   return ok;
 }
 
+/** Runs `fn` with pure TypeScript kernels at every size (disableWasm), then restores the default. */
+function withTs(fn) {
+  if (typeof kb.disableWasm !== "function" || typeof kb.defaultKernels !== "function") return undefined;
+  kb.disableWasm();
+  try {
+    return fn();
+  } finally {
+    kb.defaultKernels();
+  }
+}
+
 /** Runs `fn` with the WASM kernels enabled (when the build exports enableWasm and SIMD works). */
 function withWasm(fn) {
   if (typeof kb.enableWasm !== "function" || !kb.enableWasm()) return undefined;
   try {
     return fn();
   } finally {
-    kb.disableWasm?.();
+    // back to the default (TS kernels, WASM for dense orders >= WASM_LARGE_ORDER), not to pure TS
+    if (typeof kb.defaultKernels === "function") kb.defaultKernels();
+    else kb.disableWasm?.();
   }
 }
 
@@ -264,8 +277,13 @@ if (wants("P3")) {
       kl(MultivariateNormal.fromCovariance(x.m0, x.S0), MultivariateNormal.fromCovariance(x.m1, x.S1));
     const t = bestOf(run, 2, 0.2, (v) => checkValue(`P3 d=${d}`, v, pr.value, 1e-8));
     const pt = timings(pr, ["scipy_cholesky", "scipy_cholesky@2t", "torch_kl_divergence"]);
-    report("P3", `one KL(MVN‖MVN) from covariances, d=${d}`, t, pt);
+    report("P3", `one KL(MVN‖MVN) from covariances, d=${d}, default kernels (WASM from order 256)`, t, pt);
     const row = { d, t, peers: { scipy: pr.scipy_cholesky, torch: pr.torch_kl_divergence } };
+    const tt = withTs(() => bestOf(run, 1, 0.2, (v) => checkValue(`P3 d=${d} (TS)`, v, pr.value, 1e-8)));
+    if (tt) {
+      report("P3", `same, pure TypeScript (disableWasm()), d=${d}`, tt, pt);
+      row.ts = tt;
+    }
     const tw = withWasm(() => bestOf(run, 2, 0.2, (v) => checkValue(`P3 d=${d} (WASM)`, v, pr.value, 1e-8)));
     if (tw) {
       report("P3", `same, WASM kernels enabled, d=${d}`, tw, pt);
@@ -370,8 +388,13 @@ if (wants("P6")) {
         `P6 accuracy vs eigh reference ${pr.reference}: ours ${errOurs.toExponential(2)}, sqrtm ${errPeer.toExponential(2)}`,
       );
       const pt = timings(pr, ["scipy_sqrtm_fid"]);
-      report("P6", `FID (Fréchet distance), d=${d}`, t, pt);
+      report("P6", `FID (Fréchet distance), d=${d}, default kernels (WASM from order 256)`, t, pt);
       results.P6 = { d, t, errOurs, errPeer, peers: { sqrtm: pr.scipy_sqrtm_fid } };
+      const tt = withTs(() => bestOf(run, 1));
+      if (tt) {
+        report("P6", `same, pure TypeScript (disableWasm())`, tt, pt);
+        results.P6.ts = tt;
+      }
       const tw = withWasm(() => bestOf(run, 2));
       if (tw) {
         report("P6", `same, WASM kernels enabled`, tw, pt);

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "../src/core/array.js";
 import { KullbackError } from "../src/core/errors.js";
+import { fromJSON } from "../src/io/json.js";
 import { Independent } from "../src/distributions/independent.js";
 import { Normal } from "../src/distributions/normal.js";
 import { Bernoulli } from "../src/distributions/bernoulli.js";
@@ -472,6 +473,17 @@ describe("properties", () => {
       }),
       { numRuns: 120 },
     );
+  });
+
+  it("Bhattacharyya keeps its digits when the affinity is subnormal (found by the property above)", () => {
+    // p is the point mass at 2; q(2) = 3·q² underflows: D_α = −log q(2) for every α, and D_½ = 2 D_B
+    const p = fromJSON({ family: "Binomial", totalCount: 2, probs: 1 });
+    for (const qp of [5e-324, 1e-300, 1e-170]) {
+      const q = fromJSON({ family: "Binomial", totalCount: 3, probs: qp });
+      const exact = -(Math.log(3) + 2 * Math.log(qp) + Math.log1p(-qp));
+      expect(close(num(bhattacharyya(p, q)), exact / 2, 1e-12, 0)).toBe(true);
+      expect(close(num(renyi(p, q, 0.5)), exact, 1e-12, 0)).toBe(true);
+    }
   });
 
   it("Hellinger² = 1 − e^{−Bhattacharyya}, TV between H² and H√2, all 0 at p = q", () => {

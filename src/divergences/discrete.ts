@@ -250,8 +250,28 @@ function bhattacharyyaElement(
   }
   const { bc, h2 } = affinity(p, i, q, j);
   if (Number.isNaN(bc)) return NaN;
+  // an affinity in (or below) the subnormal range has lost its digits: sum it again in log space
+  if (bc < 1e-290) return -logAffinity(p, i, q, j);
   // −log BC: from BC when BC is small (relative accuracy), from log1p(−H²) when BC is near 1
   return bc < 0.5 ? -Math.log(bc) : -Math.log1p(-h2);
+}
+
+/** log Σ √(p q) as a running log-sum-exp of ½(log p + log q): exact for affinities below 1e-308. */
+function logAffinity(p: DiscreteDistribution, i: number, q: DiscreteDistribution, j: number): number {
+  let acc = -Infinity;
+  sumOverSupport(
+    p,
+    i,
+    q,
+    j,
+    (lp, lq) => {
+      const t = 0.5 * (lp + lq);
+      if (t > -Infinity) acc = acc === -Infinity ? t : logAddExp(acc, t);
+      return 0;
+    },
+    "bulk",
+  );
+  return acc;
 }
 
 function bernoulliBhattacharyya(lp1: number, lp0: number, lq1: number, lq0: number): number {

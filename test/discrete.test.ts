@@ -8,7 +8,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "../src/core/array.js";
 import { KullbackError } from "../src/core/errors.js";
-import { fromJSON } from "../src/io/json.js";
 import { Independent } from "../src/distributions/independent.js";
 import { Normal } from "../src/distributions/normal.js";
 import { Bernoulli } from "../src/distributions/bernoulli.js";

@@ -18,8 +18,7 @@
 import { broadcastMap, broadcastShapes, result, sizeOf, type NDArray } from "../core/array.js";
 import { invalidShape } from "../core/errors.js";
 import { denseCovariance, mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
-import { kernels } from "../linalg/kernels.js";
-import { kernelsFor } from "../linalg/wasm.js";
+import { batchUsesWasm, kernelsFor } from "../linalg/wasm.js";
 import { scratch } from "../linalg/workspace.js";
 import { klDiagBatchWasm } from "../linalg/wasm.js";
 
@@ -238,8 +237,9 @@ function traceInvProduct(fp: GaussianForm, bp: number, fq: GaussianForm, bq: num
 
 /**
  * Fused diagonal–diagonal KL: one pass, ½ Σ_j [φ(lvp − lvq) + (μp − μq)² e^{−lvq}] per element.
- * With the WASM kernels installed and p's parameters unbroadcast, the SIMD kernel does the pass
- * (bit-identical results); e^{−lvq} is computed once per q covariance element.
+ * With p's parameters unbroadcast, the SIMD kernel does the pass when the WASM kernels are
+ * installed or the batch has ≥ WASM_LARGE_BATCH elements (results agree to a few ulp per
+ * element); otherwise e^{−lvq} is computed once per q covariance element.
  */
 function klDiagDiag(fp: GaussianForm, fq: GaussianForm, shape: number[]): number | NDArray {
   const d = fp.d;
@@ -253,7 +253,7 @@ function klDiagDiag(fp: GaussianForm, fq: GaussianForm, shape: number[]): number
   const mcq = broadcastMap(fq.covBatch, shape);
   const qShared = (m: Int32Array | null, len: number): boolean => (m === null ? len === n * d : len === d);
   if (
-    kernels().name === "wasm" &&
+    batchUsesWasm(n * d) &&
     mlp === null &&
     mcp === null &&
     qShared(mlq, fq.loc.length) &&

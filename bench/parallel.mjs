@@ -7,15 +7,18 @@
  * against the single-threaded one before its time is printed.
  *
  *   npx tsup && node bench/parallel.mjs              # everything (several minutes)
- *   node bench/parallel.mjs P4 P5 threshold          # pick sections (P4small = 5000² only)
+ *   node bench/parallel.mjs P4 P5 diag threshold     # pick sections (P4small = 5000² only)
  *
- * Times are the best of `REPS` (default 2) runs; the pool is warmed up first (worker start-up
- * is not counted; it is a one-off of ≈ 30 ms per worker).
+ * Times are the best of `REPS` (default 2) runs, single- and multi-threaded runs alternating;
+ * the pool is warmed up first (worker start-up, a one-off of ≈ 30 ms per worker, is not
+ * counted). Each row ends with the 1-minute load average: on a shared machine, compare rows
+ * taken at low load.
  */
+import { loadavg } from "node:os";
 import * as kb from "../dist/index.js";
 
 const { Categorical, Random, pairwiseKl, pairwiseKlAsync, pairwiseKlBlocks, pairwiseKlBlocksAsync } = kb;
-const { knnKl, knnKlAsync, enableWasm, disableWasm, shutdownThreads } = kb;
+const { knnKl, knnKlAsync, enableWasm, disableWasm, shutdownThreads, MultivariateNormalDiag } = kb;
 
 const want = process.argv.slice(2);
 const on = (name) => want.length === 0 || want.includes(name);
@@ -40,15 +43,27 @@ function gaussian(n, d, seed, shift = 0) {
   return { data: out, shape: [n, d] };
 }
 
-async function best(fn, reps = REPS) {
-  let t = Infinity;
-  let value;
+/**
+ * Times `single` and `multi` alternately, `reps` times each, and keeps the best of each: on a
+ * machine shared with other work, alternating gives both the same chance of a quiet moment.
+ */
+async function pair(single, multi, reps = REPS) {
+  const s = { t: Infinity, cpu: Infinity, value: undefined };
+  const m = { t: Infinity, cpu: Infinity, value: undefined };
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    value = await fn();
-    t = Math.min(t, performance.now() - t0);
+    for (const [fn, acc] of [
+      [single, s],
+      [multi, m],
+    ]) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      acc.value = await fn();
+      acc.t = Math.min(acc.t, performance.now() - t0);
+      const c = process.cpuUsage(c0); // all threads of the process, workers included
+      acc.cpu = Math.min(acc.cpu, (c.user + c.system) / 1000);
+    }
   }
-  return { t, value };
+  return [s, m];
 }
 
 const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
@@ -59,11 +74,16 @@ function identical(a, b) {
   return true;
 }
 
-function row(label, single, multi, same) {
-  const ratio = single / multi;
+/**
+ * One result line. Besides wall times, the CPU time of the whole process (all threads): on a
+ * machine busy with other work the wall-clock speed-up shrinks, but CPU(N threads) ≈ CPU(1 thread)
+ * still shows that splitting the work costs little, i.e. what an idle machine would gain.
+ */
+function row(label, s, m, same) {
   console.log(
-    `${label.padEnd(44)} 1 thread ${fmt(single).padStart(9)}   ${THREADS} threads ${fmt(multi).padStart(9)}   ` +
-      `speed-up ${ratio.toFixed(2)}×   ${same ? "bit-identical" : "MISMATCH"}`,
+    `${label.padEnd(48)} 1 thread ${fmt(s.t).padStart(9)}   ${THREADS} threads ${fmt(m.t).padStart(9)}   ` +
+      `speed-up ${(s.t / m.t).toFixed(2)}×   CPU ${fmt(s.cpu)} / ${fmt(m.cpu)}   ` +
+      `${same ? "bit-identical" : "MISMATCH"}   load ${loadavg()[0].toFixed(1)}`,
   );
 }
 
@@ -88,31 +108,53 @@ async function p4(kernelsName) {
     const P = histograms(n, 64, 1);
     const Q = histograms(n, 64, 2);
     if (n <= 5000) {
-      const s = await best(() => pairwiseKl(P, Q));
-      const m = await best(() => pairwiseKlAsync(P, Q, { threads: THREADS }));
-      row(`P4 pairwise KL ${n}×${n}, K=64, ${kernelsName}`, s.t, m.t, identical(s.value.data, m.value.data));
+      const [s, m] = await pair(
+        () => pairwiseKl(P, Q),
+        () => pairwiseKlAsync(P, Q, { threads: THREADS }),
+      );
+      row(`P4 pairwise KL ${n}×${n}, K=64, ${kernelsName}`, s, m, identical(s.value.data, m.value.data));
     } else {
       // the full 20 000² matrix is 3.2 GB: stream 1000-row blocks, as bench/run.mjs P4 does
-      const s = await best(() => streamChecksum(pairwiseKlBlocks(P, Q, { rowsPerBlock: 1000 })), 1);
-      const m = await best(
+      const [s, m] = await pair(
+        () => streamChecksum(pairwiseKlBlocks(P, Q, { rowsPerBlock: 1000 })),
         () => streamChecksum(pairwiseKlBlocksAsync(P, Q, { rowsPerBlock: 1000, threads: THREADS })),
-        1,
       );
-      row(`P4 pairwise KL ${n}×${n}, K=64, ${kernelsName}, streamed`, s.t, m.t, s.value === m.value);
+      row(`P4 pairwise KL ${n}×${n}, K=64, ${kernelsName}, streamed`, s, m, s.value === m.value);
     }
   }
+}
+
+/** Pairwise KL between diagonal Gaussians, 5000 × 5000, d = 32 (K = 64 features). */
+async function diag(kernelsName) {
+  const n = 5000;
+  const d = 32;
+  const mk = (seed) => {
+    const rng = new Random(seed);
+    const loc = new Float64Array(n * d).map(() => rng.normal());
+    const v = new Float64Array(n * d).map(() => 0.2 + 3 * rng.uniform());
+    return MultivariateNormalDiag.fromVariance({ data: loc, shape: [n, d] }, { data: v, shape: [n, d] });
+  };
+  const P = mk(8);
+  const Q = mk(9);
+  const [s, m] = await pair(
+    () => pairwiseKl(P, Q),
+    () => pairwiseKlAsync(P, Q, { threads: THREADS }),
+  );
+  row(`pairwise KL MVNDiag ${n}×${n}, d=${d}, ${kernelsName}`, s, m, identical(s.value.data, m.value.data));
 }
 
 async function p5() {
   for (const d of [2, 8, 16]) {
     const x = gaussian(20000, d, 3);
     const y = gaussian(20000, d, 4, 0.25);
-    const s = await best(() => knnKl(x, y, { k: 1 }));
-    const m = await best(() => knnKlAsync(x, y, { k: 1, threads: THREADS }));
+    const [s, m] = await pair(
+      () => knnKl(x, y, { k: 1 }),
+      () => knnKlAsync(x, y, { k: 1, threads: THREADS }),
+    );
     row(
       `P5 kNN KL n=m=20000, d=${d} (${s.value.method})`,
-      s.t,
-      m.t,
+      s,
+      m,
       Object.is(s.value.estimate, m.value.estimate),
     );
   }
@@ -122,10 +164,13 @@ async function p5() {
 async function threshold() {
   for (const n of [64, 128, 256, 512, 1024, 2048]) {
     const P = histograms(n, 64, 5);
-    const s = await best(() => pairwiseKl(P, P), 5);
-    const m = await best(() => pairwiseKlAsync(P, P, { threads: THREADS }), 5);
+    const [s, m] = await pair(
+      () => pairwiseKl(P, P),
+      () => pairwiseKlAsync(P, P, { threads: THREADS }),
+      7,
+    );
     const same = identical(s.value.data, m.value.data);
-    row(`threshold: pairwise ${n}×${n}×64 (work 2^${Math.log2(n * n * 64).toFixed(1)})`, s.t, m.t, same);
+    row(`threshold: pairwise ${n}×${n}×64 (work 2^${Math.log2(n * n * 64).toFixed(1)})`, s, m, same);
   }
   for (const [n, d, method] of [
     [500, 2, "kdtree"],
@@ -139,10 +184,13 @@ async function threshold() {
     const x = gaussian(n, d, 6);
     const y = gaussian(n, d, 7);
     const work = method === "brute" ? n * 2 * n * d : 1024 * n * (d + 1);
-    const s = await best(() => knnKl(x, y, { method }), 5);
-    const m = await best(() => knnKlAsync(x, y, { method, threads: THREADS }), 5);
+    const [s, m] = await pair(
+      () => knnKl(x, y, { method }),
+      () => knnKlAsync(x, y, { method, threads: THREADS }),
+      7,
+    );
     const same = Object.is(s.value.estimate, m.value.estimate);
-    row(`threshold: kNN n=m=${n} d=${d} ${method} (work 2^${Math.log2(work).toFixed(1)})`, s.t, m.t, same);
+    row(`threshold: kNN n=m=${n} d=${d} ${method} (work 2^${Math.log2(work).toFixed(1)})`, s, m, same);
   }
 }
 
@@ -153,6 +201,13 @@ if (on("P4") || on("P4small")) {
   await p4("JS");
   enableWasm();
   await p4("WASM");
+  disableWasm();
+}
+if (on("diag")) {
+  disableWasm();
+  await diag("JS");
+  enableWasm();
+  await diag("WASM");
   disableWasm();
 }
 if (on("P5")) await p5();

@@ -9,8 +9,11 @@ import {
   Normal,
   Poisson,
   OneHotCategorical,
+  defaultKernels,
   disableWasm,
   enableWasm,
+  jsKernels,
+  setKernels,
   knnKl,
   knnKlAsync,
   pairwiseKl,
@@ -25,7 +28,7 @@ import { categoricalKlJob, diagKlJob } from "../src/pairwise/pairwise.js";
 import { Random } from "../src/core/random.js";
 
 afterAll(async () => {
-  disableWasm();
+  defaultKernels();
   await shutdownThreads();
 });
 
@@ -122,9 +125,39 @@ describe("pairwiseKlAsync equals pairwiseKl bit for bit", () => {
       const ref = pairwiseKl(P, Q);
       expectIdentical(ref, await pairwiseKlAsync(P, Q, { threads: 2 }));
     } finally {
-      disableWasm();
+      defaultKernels();
     }
     expectIdentical(pairwiseKl(P, Q), await pairwiseKlAsync(P, Q, { threads: 2 }));
+  });
+
+  it("workers follow the kernel selection (default, disableWasm, enableWasm; custom kernels stay in the calling thread)", async () => {
+    // d = 256: WASM_LARGE_ORDER, where the default selection switches dense problems to WASM
+    const d = 256;
+    const h = histograms(rng, 12, d, 0.1);
+    const P = new Categorical({ probs: h });
+    const Q = new Categorical({ probs: [...histograms(rng, 9, d, 0.1), ...h] });
+    const loc = samples(rng, 6, d);
+    const v = Array.from({ length: 6 }, () => Array.from({ length: d }, () => 0.5 + rng.uniform()));
+    const A = MultivariateNormalDiag.fromVariance(loc, v);
+    const B = MultivariateNormalDiag.fromVariance(
+      loc.map((r) => r.map((x) => x + 1e-7)),
+      v,
+    );
+    const modes: [string, () => void][] = [
+      ["default", defaultKernels],
+      ["js", disableWasm],
+      ["wasm", () => void enableWasm()],
+      ["custom", () => setKernels({ ...jsKernels, name: "custom" })],
+    ];
+    try {
+      for (const [, set] of modes) {
+        set();
+        expectIdentical(pairwiseKl(P, Q), await pairwiseKlAsync(P, Q, { threads: 2 }));
+        expectIdentical(pairwiseKl(A, B), await pairwiseKlAsync(A, B, { threads: 2 }));
+      }
+    } finally {
+      defaultKernels();
+    }
   });
 
   it("other families run in the calling thread and give pairwiseKl's matrix", async () => {
@@ -243,7 +276,7 @@ describe("pairwiseKlBlocksAsync", () => {
     const starts: number[] = [];
     for await (const { rowStart, rows } of stream) {
       starts.push(rowStart);
-      expect(rows.data.buffer).toBeInstanceOf(ArrayBuffer); // a fresh, unshared copy
+      expect(rows.shape).toEqual([rowStart === 50 ? 3 : 10, 21]);
       got.set(rows.data, rowStart * 21);
     }
     expect(starts).toEqual([0, 10, 20, 30, 40, 50]);

@@ -155,9 +155,9 @@ export async function pairwiseKlAsync(
 
 /**
  * {@link pairwiseKlAsync} as a stream of row blocks `{ rowStart, rows }` for `for await`: each
- * block (default 1000 rows) is computed by the workers into one reused shared buffer and yielded
- * as a fresh array, so memory stays at about two blocks however large N is; the workers compute
- * the next block while the caller consumes the current one. The concatenated
+ * block (default 1000 rows) is computed by the workers into its own SharedArrayBuffer and yielded
+ * without a copy; the workers compute the next block while the caller consumes the current one,
+ * so memory stays at about two blocks however large N is (blocks the caller lets go are freed). The concatenated
  * blocks equal `pairwiseKl(P, Q)` bit for bit. Shape and category errors are thrown by the call;
  * `threads` errors and worker failures by the iteration.
  *
@@ -184,19 +184,22 @@ export function pairwiseKlBlocksAsync(
       }
       const { n, m } = job.data;
       const sj = shareJob(job);
-      const buf = shared(Math.min(step, n) * m);
-      // the workers compute block b + 1 while the caller consumes block b
-      let next: Promise<void> | undefined =
-        n > 0 ? runRows(sj, 0, Math.min(n, step), buf, threads) : undefined;
-      for (let r0 = 0; r0 < n; r0 += step) {
+      // each block gets its own shared buffer (yielded as is, no copy); the workers compute
+      // block b + 1 while the caller consumes block b
+      const start = (r0: number): { r0: number; r1: number; out: Float64Array; done: Promise<void> } => {
         const r1 = Math.min(n, r0 + step);
-        await next;
-        const rows = new NDArray(buf.slice(0, (r1 - r0) * m), [r1 - r0, m]);
-        const r2 = Math.min(n, r1 + step);
-        next = r1 < n ? runRows(sj, r1, r2, buf, threads) : undefined;
-        // a failure of the prefetch surfaces at the next await, not as an unhandled rejection
-        next?.catch(() => undefined);
-        yield { rowStart: r0, rows };
+        const out = shared((r1 - r0) * m);
+        const done = runRows(sj, r0, r1, out, threads);
+        // a failure surfaces at the await below, never as an unhandled rejection
+        done.catch(() => undefined);
+        return { r0, r1, out, done };
+      };
+      let cur = n > 0 ? start(0) : undefined;
+      while (cur) {
+        await cur.done;
+        const { r0, r1, out } = cur;
+        cur = r1 < n ? start(r1) : undefined;
+        yield { rowStart: r0, rows: new NDArray(out, [r1 - r0, m]) };
       }
     },
   };

@@ -15,9 +15,10 @@
  *   needs cross-origin isolation, which a library cannot assume).
  */
 import { KullbackError, invalidParameter, type ErrorCode } from "../core/errors.js";
-import { kernels } from "../linalg/kernels.js";
+import { jsKernels, kernels } from "../linalg/kernels.js";
+import { kernelsFor, wasmKernels } from "../linalg/wasm.js";
 import { workerSource } from "./generated/worker-source.js";
-import type { Job, JobSpec, Reply } from "./protocol.js";
+import type { Job, JobSpec, KernelMode, Reply } from "./protocol.js";
 
 /** Threads for a call: a count (1 = the calling thread only) or `"auto"`. */
 export type ThreadsOption = number | "auto";
@@ -112,10 +113,22 @@ function spawn(mods: NodeModules): Slot {
 }
 
 /**
+ * The calling thread's kernel selection, for the workers to install the same one (so they compute
+ * the same bits); null for kernels a user installed with `setKernels`, which workers cannot get
+ * (threaded functions then run in the calling thread).
+ */
+export function kernelMode(): KernelMode | null {
+  const k = kernels();
+  if (k === wasmKernels) return "wasm";
+  if (k !== jsKernels) return null;
+  return kernelsFor(Number.MAX_SAFE_INTEGER) === wasmKernels ? "default" : "js";
+}
+
+/**
  * Validates a `threads` option and resolves it to a thread count for a job of `work` units:
  * `"auto"` (the default) is the machine's parallelism when work ≥ `threshold`, else 1; an
  * integer is taken as given. 1 means "compute in the calling thread"; so does anything outside
- * Node (browsers), after validation. Throws `InvalidParameter` naming `threads` and the value.
+ * Node (browsers), after validation, and custom kernels installed with `setKernels`. Throws `InvalidParameter` naming `threads` and the value.
  */
 export async function resolveThreads(threads: unknown, work: number, threshold: number): Promise<number> {
   const t = threads === undefined ? "auto" : threads;
@@ -124,6 +137,7 @@ export async function resolveThreads(threads: unknown, work: number, threshold: 
   }
   if (t === 1) return 1;
   if (t === "auto" && work < threshold) return 1;
+  if (!kernelMode()) return 1;
   const mods = await loadModules();
   if (!mods) return 1;
   return t === "auto" ? mods.parallelism : t;
@@ -138,7 +152,8 @@ export async function runJob(spec: JobSpec, threads: number): Promise<void> {
   const mods = await loadModules();
   if (!mods) throw workerError("worker threads are not available in this environment");
   while (slots.length < threads) slots.push(spawn(mods));
-  const wasm = kernels().name === "wasm";
+  const mode = kernelMode();
+  if (!mode) throw workerError("worker threads cannot use kernels installed with setKernels");
   const used = slots.slice(0, threads);
   const runs = used.map(
     (slot) =>
@@ -146,7 +161,7 @@ export async function runJob(spec: JobSpec, threads: number): Promise<void> {
         const id = nextId++;
         slot.pending.set(id, { resolve, reject });
         slot.worker.ref();
-        const job = { ...spec, id, wasm } as Job;
+        const job = { ...spec, id, kernels: mode } as Job;
         slot.worker.postMessage(job);
       }),
   );

@@ -7,10 +7,16 @@
 import type { CategoricalKlData } from "../pairwise/categorical-kernel.js";
 import type { DiagKlData } from "../pairwise/diag-kernel.js";
 
+/**
+ * Which dense kernels the calling thread uses: `"wasm"` after `enableWasm()`, `"default"`
+ * (TypeScript, WASM for large dense problems: `kernelsFor`), `"js"` after `disableWasm()`.
+ */
+export type KernelMode = "wasm" | "default" | "js";
+
 interface JobBase {
   id: number;
-  /** Use the WASM GEMM (mirrors `kernels().name === "wasm"` in the calling thread). */
-  wasm: boolean;
+  /** The calling thread's kernel selection, which the worker installs (see {@link KernelMode}). */
+  kernels: KernelMode;
   counter: Int32Array;
   chunks: number;
 }
@@ -62,10 +68,10 @@ export interface SelfTestJob extends JobBase {
 export type Job = CategoricalKlJob | DiagKlJob | KnnJob | SelfTestJob;
 /** A job without the fields the pool fills in. */
 export type JobSpec =
-  | Omit<CategoricalKlJob, "id" | "wasm">
-  | Omit<DiagKlJob, "id" | "wasm">
-  | Omit<KnnJob, "id" | "wasm">
-  | Omit<SelfTestJob, "id" | "wasm">;
+  | Omit<CategoricalKlJob, "id" | "kernels">
+  | Omit<DiagKlJob, "id" | "kernels">
+  | Omit<KnnJob, "id" | "kernels">
+  | Omit<SelfTestJob, "id" | "kernels">;
 
 export interface Reply {
   id: number;

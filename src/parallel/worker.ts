@@ -10,7 +10,7 @@
 import { KullbackError } from "../core/errors.js";
 import { KDTree } from "../estimators/kdtree.js";
 import { brutePrepare, bruteRange, kdtreeRange, type BruteState } from "../estimators/knn-search.js";
-import { disableWasm, enableWasm } from "../linalg/wasm.js";
+import { defaultKernels, disableWasm, enableWasm } from "../linalg/wasm.js";
 import { categoricalKlRows, categoricalKlScratch } from "../pairwise/categorical-kernel.js";
 import { diagKlRows, diagKlScratch } from "../pairwise/diag-kernel.js";
 import type { CategoricalKlJob, DiagKlJob, Job, KnnJob, Reply } from "./protocol.js";
@@ -76,7 +76,8 @@ function knn(job: KnnJob): void {
 }
 
 function run(job: Job): void {
-  if (job.wasm) enableWasm();
+  if (job.kernels === "wasm") enableWasm();
+  else if (job.kernels === "default") defaultKernels();
   else disableWasm();
   switch (job.kind) {
     case "categoricalKl":

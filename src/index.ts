@@ -185,7 +185,9 @@ export {
   defaultKernels,
   initWasm,
   kernelsFor,
+  batchUsesWasm,
   WASM_LARGE_ORDER,
+  WASM_LARGE_BATCH,
 } from "./linalg/wasm.js";
 // ── worker threads (Node): threaded, asynchronous forms of the large pairwise and k-NN jobs ──
 export {

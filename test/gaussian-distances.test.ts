@@ -241,12 +241,19 @@ describe("Rényi divergence", () => {
         const [p, q] = pair(x);
         const k = num(kl(p, q));
         expect(num(renyiGaussian(p, q, 1))).toBe(k);
+        // D_α = KL + (α − 1)·Var_p[log p/q]/2 + O((α − 1)²): the one-sided gap is first order
+        // (for KL ≈ 260 it reaches 2.5e-4 relative at α = 1 ± 1e-6), the midpoint's is second
+        // order. The closed form divides log-determinant differences by α − 1, so it carries an
+        // absolute cancellation error of about 1e-16 · |log det| / |α − 1| (≈ 1e-10 here).
         const lo = num(renyiGaussian(p, q, 1 - 1e-6));
         const hi = num(renyiGaussian(p, q, 1 + 1e-6));
-        expect(close(lo, k, 1e-4, 1e-9)).toBe(true);
-        if (Number.isFinite(hi)) expect(close(hi, k, 1e-4, 1e-9)).toBe(true);
+        expect(lo <= k * (1 + 1e-9) + 1e-9).toBe(true);
+        if (Number.isFinite(hi)) {
+          expect(hi >= k * (1 - 1e-9) - 1e-9).toBe(true);
+          expect(close((lo + hi) / 2, k, 1e-6, 1e-8)).toBe(true);
+        }
       }),
-      { numRuns: 100 },
+      { numRuns: Number(process.env.KULLBACK_PROPERTY_RUNS ?? 100) },
     );
   });
 

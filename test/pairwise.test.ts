@@ -30,7 +30,7 @@ import {
   type PairwiseProgress,
 } from "../src/pairwise/pairwise.js";
 import { gemmNT } from "../src/linalg/gemm.js";
-import { enableWasm, disableWasm } from "../src/linalg/wasm.js";
+import { enableWasm, disableWasm, defaultKernels, batchUsesWasm } from "../src/linalg/wasm.js";
 
 const lines = (f: string): Record<string, unknown>[] =>
   readFileSync(new URL(`./fixtures/vectors/${f}`, import.meta.url), "utf8")
@@ -630,7 +630,29 @@ describe("WASM SIMD product (when enabled)", () => {
       expectClose(w1, jsBig.data, 1e-9, 1e-12);
       expectClose(w1, perPair(big, big), 1e-9, 1e-12);
     } finally {
-      disableWasm();
+      defaultKernels();
+    }
+  });
+
+  it("default kernels: large tiles with K ≤ 256 go to WASM, with the same bits as pure TypeScript", () => {
+    const P = new Categorical({ probs: Array.from({ length: 70 }, () => simplex(64)) });
+    const Q = new Categorical({ probs: Array.from({ length: 90 }, () => simplex(64, 1)) });
+    defaultKernels();
+    const viaDefault = pairwiseKl(P, Q);
+    expect(batchUsesWasm(70 * 90 * 64)).toBe(true); // WebAssembly SIMD exists in Node 20
+    const A = Float64Array.from({ length: 40 * 300 }, () => rng.normal());
+    const B = Float64Array.from({ length: 40 * 300 }, () => rng.normal());
+    const big = new Float64Array(40 * 40);
+    gemmNT(40, 40, 300, A, 0, 300, B, 0, 300, big, 0, 40); // K > 256 stays in TypeScript
+    disableWasm();
+    try {
+      expect(sameBits(viaDefault.data, pairwiseKl(P, Q).data)).toBe(true);
+      expect(viaDefault.data.some((v) => v === Infinity)).toBe(true);
+      const ts = new Float64Array(40 * 40);
+      gemmNT(40, 40, 300, A, 0, 300, B, 0, 300, ts, 0, 40);
+      expect(sameBits(big, ts)).toBe(true);
+    } finally {
+      defaultKernels();
     }
   });
 });

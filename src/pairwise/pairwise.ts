@@ -29,8 +29,9 @@
  * grow with N. {@link pairwiseKlBlocks} streams row blocks so the N × M output never has to
  * exist at once. Results are bitwise independent of `tile` and of the block size.
  *
- * Speed. The products run in `gemmNT` (./gemm.ts): plain TypeScript by default, the WASM SIMD
- * kernel when the WASM kernels are enabled (same bits for K ≤ 256; see there).
+ * Speed. The products run in `gemmNT` (./gemm.ts): the WASM SIMD kernel for tiles of at least
+ * 2^15 multiply-adds with K ≤ 256 (or always, after `enableWasm()`), plain TypeScript for other
+ * tiles or after `disableWasm()`; both give the same bits for K ≤ 256 (see there).
  */
 import { NDArray, sizeOf } from "../core/array.js";
 import { invalidParameter, invalidShape, notImplemented } from "../core/errors.js";

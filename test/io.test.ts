@@ -1,6 +1,7 @@
 /** CSV and NPY readers/writers: formats, round trips, and one-line errors that say where. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { NDArray, asArray, type ArrayInput } from "../src/core/array.js";
 import {
   KullbackError,
   NDArray,
@@ -276,5 +277,28 @@ describe("fromJSON parameter names", () => {
         reinterpretedBatchNdims: 1,
       }),
     ).not.toThrow();
+  });
+});
+
+describe("asArray copies every input form", () => {
+  it("typed arrays of any element type, {data, shape} and NDArray: values kept, never aliased", () => {
+    const f64 = Float64Array.of(1.5, -2, 3);
+    const forms: [ArrayInput, number[]][] = [
+      [f64, [1.5, -2, 3]],
+      [Float32Array.of(1.5, -2, 3), [1.5, -2, 3]],
+      [Int8Array.of(1, -2, 3), [1, -2, 3]],
+      [Uint16Array.of(1, 2, 65535), [1, 2, 65535]],
+      [{ data: f64, shape: [3, 1] }, [1.5, -2, 3]],
+      [{ data: [1.5, -2, 3], shape: [3] }, [1.5, -2, 3]],
+      [new NDArray(f64, [3]), [1.5, -2, 3]],
+    ];
+    for (const [x, want] of forms) {
+      const a = asArray(x, "x");
+      expect(Array.from(a.data)).toEqual(want);
+      expect(a.data).not.toBe(f64);
+      expect(a.data.buffer).not.toBe(f64.buffer);
+    }
+    expect(asArray({ data: f64, shape: [3, 1] }, "x").shape).toEqual([3, 1]);
+    expect(() => asArray({ data: f64, shape: [2] }, "x")).toThrow(/needs 2/);
   });
 });

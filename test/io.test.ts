@@ -1,7 +1,7 @@
 /** CSV and NPY readers/writers: formats, round trips, and one-line errors that say where. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { NDArray, asArray, type ArrayInput } from "../src/core/array.js";
+import { asArray, type ArrayInput } from "../src/core/array.js";
 import {
   KullbackError,
   NDArray,

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60000,
+    setupFiles: ["./test/setup-kernels.ts"],
     reporters: ["default"],
   },
 });

@@ -1017,7 +1017,8 @@ const VFAST: usize = memory.data<f64>(
  * {@link vphiFast} (a pair of columns outside |t| < 38 or |lvq| < 700 takes the fdlibm scalar
  * path); results agree with the TypeScript path to a few ulp, not bit for bit. If every
  * (μp − μq) of a row is 0, its second sum is 0. Clamped at 0; NaN stays NaN. `work` holds d
- * doubles (e^{−lvq} of a shared q row).
+ * doubles (e^{−lvq/2} of a shared q row). The second sum is formed as Σ ((μp − μq) e^{−lvq/2})²,
+ * finite and exact at scales of 1e±200.
  */
 export function klDiagBatch(
   nb: i32,
@@ -1035,7 +1036,7 @@ export function klDiagBatch(
   const sLocQ: usize = locQShared != 0 ? 0 : rowBytes;
   const sLvQ: usize = lvQShared != 0 ? 0 : rowBytes;
   if (lvQShared != 0) {
-    for (let j = 0; j < d; j++) store<f64>(work + (<usize>j << 3), expScalar(-load<f64>(lvQ + (<usize>j << 3))));
+    for (let j = 0; j < d; j++) store<f64>(work + (<usize>j << 3), expScalar(-0.5 * load<f64>(lvQ + (<usize>j << 3))));
   }
   const dv = d & ~1;
   for (let b = 0; b < nb; b++) {
@@ -1050,7 +1051,7 @@ export function klDiagBatch(
       const o = <usize>j << 3;
       const lvq = v128.load(vq + o);
       const t = f64x2.sub(v128.load(vp + o), lvq);
-      const nlvq = f64x2.neg(lvq);
+      const nlvq = f64x2.mul(lvq, vsplat(-0.5)); // −lvq/2: δ e^{−lvq/2} is squared below
       const delta = f64x2.sub(v128.load(lp + o), v128.load(lq + o));
       nonzero = v128.or(nonzero, f64x2.ne(delta, vsplat(0)));
       const tOk = f64x2.lt(f64x2.abs(t), vc(34 /* 38 */));
@@ -1068,7 +1069,9 @@ export function klDiagBatch(
         ex = f64x2(expScalar(f64x2.extract_lane(nlvq, 0)), expScalar(f64x2.extract_lane(nlvq, 1)));
       }
       term = f64x2.add(term, phi);
-      maha = f64x2.add(maha, f64x2.mul(f64x2.mul(delta, delta), ex));
+      // (δ e^{−lvq/2})², not δ² e^{−lvq}: at scales of 1e-200 δ² underflows and e^{−lvq} overflows
+      const z = f64x2.mul(delta, ex);
+      maha = f64x2.add(maha, f64x2.mul(z, z));
     }
     let ts = f64x2.extract_lane(term, 0) + f64x2.extract_lane(term, 1);
     let ms = f64x2.extract_lane(maha, 0) + f64x2.extract_lane(maha, 1);
@@ -1079,7 +1082,8 @@ export function klDiagBatch(
       ts += expm1MinusXScalar(load<f64>(vp + o) - lvq);
       const delta = load<f64>(lp + o) - load<f64>(lq + o);
       if (delta != 0) nz = true;
-      ms += delta * delta * (lvQShared != 0 ? load<f64>(work + o) : expScalar(-lvq));
+      const z = delta * (lvQShared != 0 ? load<f64>(work + o) : expScalar(-0.5 * lvq));
+      ms += z * z;
     }
     if (!nz) ms = 0;
     const v = 0.5 * (ts + ms);

@@ -828,3 +828,74 @@ describe("gaussianMutualInformation", () => {
     ).toThrow(/disjoint/);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Scale invariance at the ends of float64: x → c·x leaves KL, Bhattacharyya, Hellinger and Rényi
+// unchanged; with c = 1e±200 the variances (1e±400) are not representable and only log-space
+// evaluation gets them right (δ² e^{−lv} is 0 · ∞ = NaN there; δ e^{−lv/2} squared is not).
+// ---------------------------------------------------------------------------------------------
+
+describe("scale invariance for scales 1e-200 … 1e200", () => {
+  const SCALES = [1e-200, 1e-160, 1e-100, 1e100, 1e160, 1e200];
+  const build = (c: number, kind: "normal" | "diag" | "tril" | "diagBatch") => {
+    const mp = [0.3, -1];
+    const mq = [-0.2, 0.5];
+    const sp = [1.5, 0.7];
+    const sq = [0.9, 2];
+    const sc = (v: number[]) => v.map((x) => x * c);
+    switch (kind) {
+      case "normal":
+        return [new Normal(c * mp[0], c * sp[0]), new Normal(c * mq[0], c * sq[0])];
+      case "diag":
+        return [
+          MultivariateNormalDiag.fromScale(sc(mp), sc(sp)),
+          MultivariateNormalDiag.fromScale(sc(mq), sc(sq)),
+        ];
+      case "tril":
+        return [
+          MultivariateNormal.fromScaleTril(sc(mp), [
+            [c * sp[0], 0],
+            [c * 0.4, c * sp[1]],
+          ]),
+          MultivariateNormalDiag.fromScale(sc(mq), sc(sq)),
+        ];
+      case "diagBatch": {
+        // B·d = 40 000 ≥ 2^15: the fused WebAssembly kernel of the default kernels
+        const B = 20000;
+        const tile = (v: number[]) => ({
+          data: Float64Array.from({ length: 2 * B }, (_, i) => c * v[i % 2]),
+          shape: [B, 2],
+        });
+        return [
+          MultivariateNormalDiag.fromScale(tile(mp), tile(sp)),
+          MultivariateNormalDiag.fromScale(sc(mq), sc(sq)),
+        ];
+      }
+    }
+  };
+  const first = (x: number | NDArray): number => (typeof x === "number" ? x : x.data[x.data.length - 1]);
+  const ops: [string, (p: Distribution, q: Distribution) => number | NDArray][] = [
+    ["kl", (p, q) => kl(p, q)],
+    ["kl reversed", (p, q) => kl(q, p)],
+    ["bhattacharyya", bhattacharyya],
+    ["hellinger", hellinger],
+    ["renyi 0.3", (p, q) => renyi(p, q, 0.3)],
+    ["renyi 2", (p, q) => renyi(p, q, 2)],
+  ];
+  for (const kind of ["normal", "diag", "tril", "diagBatch"] as const) {
+    it(`${kind}: every divergence equals its value at scale 1`, () => {
+      const [p1, q1] = build(1, kind);
+      for (const [name, f] of ops) {
+        if (kind === "diagBatch" && name !== "kl" && name !== "kl reversed") continue;
+        const ref = first(f(p1, q1));
+        expect(ref > 0).toBe(true); // Rényi 2 is +Infinity here: 2Σq − Σp is not positive definite
+        for (const c of SCALES) {
+          const [p, q] = build(c, kind);
+          const v = first(f(p, q));
+          if (!(v === ref || close(v, ref, 1e-10)))
+            throw new Error(`${name} at scale ${c}: ${v}, at scale 1: ${ref}`);
+        }
+      }
+    });
+  }
+});

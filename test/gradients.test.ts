@@ -334,3 +334,27 @@ describe("klGradScaleTril", () => {
     ).toThrow(/q\.scaleTril.*not positive definite/);
   });
 });
+
+describe("klGradDiag at the ends of float64", () => {
+  it("scales 1e-200 and 1e150: log-variance gradients unchanged, location gradients scaled by 1/c", () => {
+    const mp = [0.3, -1];
+    const mq = [-0.2, 0.5];
+    const lvp = [0.4, -0.3];
+    const lvq = [-0.1, 1.2];
+    const g1 = klGradDiag({ loc: mp, logVariance: lvp }, { loc: mq, logVariance: lvq });
+    for (const c of [1e-200, 1e150]) {
+      const lc = 2 * Math.log(c);
+      const g = klGradDiag(
+        { loc: mp.map((x) => x * c), logVariance: lvp.map((x) => x + lc) },
+        { loc: mq.map((x) => x * c), logVariance: lvq.map((x) => x + lc) },
+      );
+      expect(g.value as number).toBeCloseTo(g1.value as number, 10);
+      for (let i = 0; i < 2; i++) {
+        expect(g.grad.p.loc.data[i] * c).toBeCloseTo(g1.grad.p.loc.data[i], 10);
+        expect(g.grad.q.loc.data[i] * c).toBeCloseTo(g1.grad.q.loc.data[i], 10);
+        expect(g.grad.p.logVariance.data[i]).toBeCloseTo(g1.grad.p.logVariance.data[i], 10);
+        expect(g.grad.q.logVariance.data[i]).toBeCloseTo(g1.grad.q.logVariance.data[i], 10);
+      }
+    }
+  });
+});

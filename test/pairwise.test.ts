@@ -143,8 +143,9 @@ describe("gemmNT", () => {
           for (let k = 0; k < K; k++) s += A[i * K + k] * B[j * K + k];
           ref[i * n + j] = s;
         }
+      // the TypeScript kernel (the WASM one sums in slabs of 256: same bits only for K ≤ 256)
       const C = new Float64Array(m * n);
-      gemmNT(m, n, K, A, 0, K, B, 0, K, C, 0, n);
+      gemmNT(m, n, K, A, 0, K, B, 0, K, C, 0, n, false, "js");
       expect(sameBits(C, ref)).toBe(true);
       // split into 2 × 3 blocks with offsets and leading dimensions
       const D = new Float64Array(m * n);
@@ -158,10 +159,10 @@ describe("gemmNT", () => {
           [0, nj],
           [nj, n],
         ])
-          gemmNT(i1 - i0, j1 - j0, K, A, i0 * K, K, B, j0 * K, K, D, i0 * n + j0, n);
+          gemmNT(i1 - i0, j1 - j0, K, A, i0 * K, K, B, j0 * K, K, D, i0 * n + j0, n, false, "js");
       expect(sameBits(D, ref)).toBe(true);
       // accumulate: C + AᵀB once more = 2·ref
-      gemmNT(m, n, K, A, 0, K, B, 0, K, C, 0, n, true);
+      gemmNT(m, n, K, A, 0, K, B, 0, K, C, 0, n, true, "js");
       for (let x = 0; x < m * n; x++) expect(C[x]).toBeCloseTo(2 * ref[x], 10);
     }
   });

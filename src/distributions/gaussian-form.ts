@@ -361,8 +361,10 @@ export function mahalanobis(
     let s = 0;
     const o = b * d;
     for (let i = 0; i < d; i++) {
-      const x = delta[off + i];
-      s += x * x * Math.exp(-cov.logVar[o + i]);
+      // (δ e^{−lv/2})², not δ² e^{−lv}: δ = 3e-200 against σ = 2e-200 must give 2.25, where δ²
+      // underflows to 0 and e^{−lv} overflows (0 · ∞ = NaN)
+      const z = delta[off + i] * Math.exp(-0.5 * cov.logVar[o + i]);
+      s += z * z;
     }
     return s;
   }
@@ -390,19 +392,25 @@ export function mahalanobis(
   return Math.max(0, s - t);
 }
 
-/** Dense covariance of covariance batch element `b`, written into `out` at `off`. */
-export function denseCovariance(f: GaussianForm, b: number, out: Float64Array, off: number): void {
+/**
+ * Dense covariance of covariance batch element `b`, written into `out` at `off`. With `shift`
+ * (an integer e), the covariance of x·2^−e is formed instead, Σ·4^−e, by scaling the factor
+ * before the products (exact in binary): Σ itself need not be representable (scales of 1e±200).
+ */
+export function denseCovariance(f: GaussianForm, b: number, out: Float64Array, off: number, shift = 0): void {
   const d = f.d;
   const cov = f.cov;
+  const u = 2 ** -shift; // scale of the factor
   for (let i = 0; i < d * d; i++) out[off + i] = 0;
   if (cov.kind === "diag") {
-    for (let i = 0; i < d; i++) out[off + i * d + i] = Math.exp(cov.logVar[b * d + i]);
+    const lu = -2 * shift * Math.LN2;
+    for (let i = 0; i < d; i++) out[off + i * d + i] = Math.exp(cov.logVar[b * d + i] + lu);
   } else if (cov.kind === "tril") {
     const lo = b * d * d;
     for (let i = 0; i < d; i++) {
       for (let j = 0; j <= i; j++) {
         let s = 0;
-        for (let k = 0; k <= j; k++) s += cov.L[lo + i * d + k] * cov.L[lo + j * d + k];
+        for (let k = 0; k <= j; k++) s += cov.L[lo + i * d + k] * u * (cov.L[lo + j * d + k] * u);
         out[off + i * d + j] = s;
         out[off + j * d + i] = s;
       }
@@ -412,8 +420,8 @@ export function denseCovariance(f: GaussianForm, b: number, out: Float64Array, o
     const wo = b * d * r;
     for (let i = 0; i < d; i++) {
       for (let j = 0; j <= i; j++) {
-        let s = i === j ? cov.D[b * d + i] : 0;
-        for (let a = 0; a < r; a++) s += cov.W[wo + i * r + a] * cov.W[wo + j * r + a];
+        let s = i === j ? cov.D[b * d + i] * u * u : 0;
+        for (let a = 0; a < r; a++) s += cov.W[wo + i * r + a] * u * (cov.W[wo + j * r + a] * u);
         out[off + i * d + j] = s;
         out[off + j * d + i] = s;
       }

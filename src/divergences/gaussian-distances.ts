@@ -161,6 +161,21 @@ interface Mixed {
   form: GaussianForm;
   /** log det Σα − (1 − α) log det Σp − α log det Σq per covariance pair (+Infinity if Σα is not PD). */
   term: Float64Array;
+  /**
+   * Dense pairs of extreme scale: per covariance pair an integer e such that `form` holds the
+   * factor of Σα·4^−e (the covariance of x·2^−e); the caller scales δ by 2^−e. Null when all are 0.
+   */
+  shift: Int32Array | null;
+}
+
+/**
+ * Power-of-two shift that brings a dense covariance pair to unit scale: e ≈ log₂ of the
+ * geometric-mean standard deviation, applied only beyond 2^±64 (1e±19), so that ordinary
+ * inputs keep their exact bits; there Σα's entries would otherwise overflow or underflow.
+ */
+function scaleShift(logDetP: number, logDetQ: number, d: number): number {
+  const e = Math.round((logDetP + logDetQ) / (4 * d * Math.LN2));
+  return Number.isFinite(e) && Math.abs(e) > 64 ? e : 0;
 }
 
 function isLowRankOrDiag(c: GaussianCov): boolean {
@@ -187,7 +202,7 @@ function mixedCovariance(fp: GaussianForm, fq: GaussianForm, pl: Plan, alpha: nu
 
   if (sameCovariance(fp, fq)) {
     // Σα = Σ: the term is exactly zero and Σ's own factorisation serves.
-    return { form: fp, term };
+    return { form: fp, term, shift: null };
   }
 
   if (cpk.kind === "diag" && cqk.kind === "diag") {
@@ -207,7 +222,7 @@ function mixedCovariance(fp: GaussianForm, fq: GaussianForm, pl: Plan, alpha: nu
       term[c] = s;
     }
     const logDet = new Float64Array(nc);
-    return { form: { ...base, cov: { kind: "diag", logVar }, logDet }, term };
+    return { form: { ...base, cov: { kind: "diag", logVar }, logDet }, term, shift: null };
   }
 
   const rp = cpk.kind === "lowrank" ? cpk.r : 0;
@@ -242,7 +257,7 @@ function mixedCovariance(fp: GaussianForm, fq: GaussianForm, pl: Plan, alpha: nu
       false,
     );
     for (let c = 0; c < nc; c++) term[c] = form.logDet[c] - a * fp.logDet[pl.cp(c)] - b * fq.logDet[pl.cq(c)];
-    return { form, term };
+    return { form, term, shift: null };
   }
 
   // Dense: Σα = a Σp + b Σq, lower Cholesky factor per covariance pair.
@@ -252,12 +267,15 @@ function mixedCovariance(fp: GaussianForm, fq: GaussianForm, pl: Plan, alpha: nu
   const sp = new Float64Array(d * d);
   const sq = new Float64Array(d * d);
   const k = kernelsFor(d);
+  let shift: Int32Array | null = null;
   for (let c = 0; c < nc; c++) {
     const bp = pl.cp(c);
     const bq = pl.cq(c);
     const off = c * d * d;
-    denseCovariance(fp, bp, sp, 0);
-    denseCovariance(fq, bq, sq, 0);
+    const e = scaleShift(fp.logDet[bp], fq.logDet[bq], d);
+    if (e !== 0) (shift ??= new Int32Array(nc))[c] = e;
+    denseCovariance(fp, bp, sp, 0, e);
+    denseCovariance(fq, bq, sq, 0, e);
     for (let i = 0; i < d * d; i++) L[off + i] = a * sp[i] + b * sq[i];
     const info = k.potrf(d, L, off);
     if (info !== 0) {
@@ -281,9 +299,11 @@ function mixedCovariance(fp: GaussianForm, fq: GaussianForm, pl: Plan, alpha: nu
       s += li;
     }
     logDet[c] = 2 * s;
-    term[c] = logDet[c] - a * fp.logDet[bp] - b * fq.logDet[bq];
+    // log det Σα = log det(Σα 4^−e) + 2 d e log 2; the shifted log-determinants cancel less
+    const le = 2 * d * e * Math.LN2;
+    term[c] = logDet[c] - a * (fp.logDet[bp] - le) - b * (fq.logDet[bq] - le);
   }
-  return { form: { ...base, cov: { kind: "tril", L, logDiag }, logDet }, term };
+  return { form: { ...base, cov: { kind: "tril", L, logDiag }, logDet }, term, shift };
 }
 
 function checkAlpha(alpha: number): void {
@@ -322,6 +342,10 @@ export function renyiGaussianForms(fp: GaussianForm, fq: GaussianForm, alpha: nu
       continue;
     }
     const zero = locDelta(fp, fq, pl, i, delta);
+    if (!zero && mix.shift !== null && mix.shift[c] !== 0) {
+      const u = 2 ** -mix.shift[c];
+      for (let k = 0; k < d; k++) delta[k] *= u;
+    }
     const maha = zero ? 0 : mahalanobis(mix.form, sameCov ? pl.cp(c) : c, delta, 0, work);
     const v = 0.5 * alpha * maha + t * scale;
     out[i] = v > 0 ? v : 0;

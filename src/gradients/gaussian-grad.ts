@@ -172,8 +172,10 @@ export function klGradDiag(
       const delta = fp.loc[lp + i] - fq.loc[lq + i];
       const vq = lvQ[cq + i];
       const em = Math.expm1(lvP[cp + i] - vq);
-      // δ = 0 contributes nothing even where e^{−lvq} overflows
-      const g = delta === 0 ? 0 : delta * Math.exp(-vq);
+      // δ / σq² as (δ e^{−lvq/2}) e^{−lvq/2}: finite whenever the result is (e^{−lvq} alone
+      // overflows for σq < 1e-154); δ = 0 contributes nothing
+      const h = Math.exp(-0.5 * vq);
+      const g = delta === 0 ? 0 : delta * h * h;
       gmp[o] = pos0(g);
       gmq[o] = pos0(-g);
       gvp[o] = pos0(0.5 * em);

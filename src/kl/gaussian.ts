@@ -277,8 +277,10 @@ function klDiagDiag(fp: GaussianForm, fq: GaussianForm, shape: number[]): number
       const delta = fp.loc[po + j] - fq.loc[qo + j];
       if (delta !== 0) {
         const dd = delta * delta;
-        // δ² underflowing next to an e^{−lvq} that overflows (scales of 1e-200): square δ/σq instead
-        if (dd !== 0 && ivq[qc + j] < Infinity) maha += dd * ivq[qc + j];
+        // δ² e^{−lvq} only where both factors are normal floats; otherwise (scales of 1e-200 or
+        // 1e160: δ² or e^{−lvq} underflows, overflows or is subnormal) square δ/σq instead
+        const iv = ivq[qc + j];
+        if (dd >= MIN_NORMAL && dd < Infinity && iv >= MIN_NORMAL && iv < Infinity) maha += dd * iv;
         else {
           const z = delta * Math.exp(-0.5 * lvq[qc + j]);
           maha += z * z;
@@ -290,6 +292,9 @@ function klDiagDiag(fp: GaussianForm, fq: GaussianForm, shape: number[]): number
   }
   return result(out, shape);
 }
+
+/** Smallest positive normal float64 (below it a product keeps fewer than 53 bits). */
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 /** Σ (δ_i / σ_i)² with σ_i = exp(½ logVar_i): each ratio formed before squaring (scales of 1e-200 and 1e200). */
 function diagMahalanobis(logVar: Float64Array, off: number, delta: Float64Array, d: number): number {

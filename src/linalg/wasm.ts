@@ -469,7 +469,15 @@ function klDiagRowsTs(
       term += phi(lvP[b * d + j] - lvq);
       const delta = locP[b * d + j] - locQ[b * sLocQ + j];
       if (delta !== 0) nonzero = true;
-      maha += delta * delta * Math.exp(-lvq);
+      // as src/kl/gaussian.ts: δ² e^{−lvq} where both are normal floats, else (δ e^{−lvq/2})²
+      const dd = delta * delta;
+      const iv = Math.exp(-lvq);
+      if (dd >= 2.2250738585072014e-308 && dd < Infinity && iv >= 2.2250738585072014e-308 && iv < Infinity)
+        maha += dd * iv;
+      else if (delta !== 0) {
+        const z = delta * Math.exp(-0.5 * lvq);
+        maha += z * z;
+      }
     }
     const v = 0.5 * (term + (nonzero ? maha : 0));
     out[b] = v > 0 || v !== v ? v : 0;

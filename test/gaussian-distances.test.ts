@@ -882,6 +882,24 @@ describe("scale invariance for scales 1e-200 … 1e200", () => {
     ["renyi 0.3", (p, q) => renyi(p, q, 0.3)],
     ["renyi 2", (p, q) => renyi(p, q, 2)],
   ];
+  for (const kind of ["normal", "diag", "tril"] as const) {
+    it(`${kind}: W2 scales by c, the Fréchet distance by c² (+Infinity or 0 beyond float64)`, () => {
+      const [p1, q1] = build(1, kind);
+      const w1 = first(wasserstein2(p1, q1));
+      const f1 = first(frechet(p1, q1));
+      expect(w1 > 0 && f1 > 0).toBe(true);
+      for (const c of SCALES) {
+        const [p, q] = build(c, kind);
+        const w = first(wasserstein2(p, q));
+        if (!close(w / c, w1, 1e-10)) throw new Error(`W2 at scale ${c}: ${w}, expected ${w1 * c}`);
+        const f = first(frechet(p, q));
+        const want = f1 * c * c;
+        if (want === Infinity || want < 2.2250738585072014e-308) expect(f === want || f < 1e-300).toBe(true);
+        else if (!close(f, want, 1e-10)) throw new Error(`Fréchet at scale ${c}: ${f}, expected ${want}`);
+      }
+    });
+  }
+
   for (const kind of ["normal", "diag", "tril", "diagBatch"] as const) {
     it(`${kind}: every divergence equals its value at scale 1`, () => {
       const [p1, q1] = build(1, kind);

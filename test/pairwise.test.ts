@@ -657,3 +657,51 @@ describe("WASM SIMD product (when enabled)", () => {
     }
   });
 });
+
+describe("pairwiseKl at scales of 1e±200 (the product form overflows; entries are recomputed per pair)", () => {
+  it("diagonal, univariate and full covariances: the same matrix as at scale 1", () => {
+    const build = (c: number): [Distribution, Distribution][] => [
+      [
+        MultivariateNormalDiag.fromScale(
+          [
+            [0.3 * c, -c],
+            [c, 0],
+          ],
+          [
+            [1.5 * c, 0.7 * c],
+            [c, 2 * c],
+          ],
+        ),
+        MultivariateNormalDiag.fromScale([[-0.2 * c, 0.5 * c]], [[0.9 * c, 2 * c]]),
+      ],
+      [new Normal([0, c], [c, 2 * c]), new Normal([c], [3 * c])],
+      [
+        MultivariateNormal.fromScaleTril(
+          [
+            [0.3 * c, -c],
+            [c, 0],
+          ],
+          [
+            [c, 0],
+            [0.4 * c, 0.7 * c],
+          ],
+        ),
+        MultivariateNormal.fromScaleTril(
+          [[-0.2 * c, 0.5 * c]],
+          [
+            [0.9 * c, 0],
+            [-0.3 * c, 2 * c],
+          ],
+        ),
+      ],
+    ];
+    const ref = build(1).map(([p, q]) => pairwiseKl(p, q).data);
+    for (const c of [1e-200, 1e-160, 1e160, 1e200]) {
+      build(c).forEach(([p, q], k) => {
+        const got = pairwiseKl(p, q).data;
+        for (let i = 0; i < got.length; i++)
+          expect(Math.abs(got[i] - ref[k][i])).toBeLessThan(1e-12 * ref[k][i]);
+      });
+    }
+  });
+});

@@ -563,7 +563,36 @@ export function frechetGaussianForms(fp: GaussianForm, fq: GaussianForm): number
  */
 export function frechet(p: Distribution, q: Distribution): number | NDArray {
   const [fp, fq] = formsOf(p, q);
-  return frechetGaussianForms(fp, fq);
+  const e = batchShift(fp, fq);
+  if (e === 0) return frechetGaussianForms(fp, fq);
+  // F(p, q) = 4^e F(p·2^−e, q·2^−e): +Infinity where F itself exceeds the float64 range
+  const u = 2 ** e;
+  return mapResult(frechetGaussianForms(scaledForm(fp, -e), scaledForm(fq, -e)), (x) => x * u * u);
+}
+
+/** One power-of-two shift for a whole broadcast pair (see {@link scaleShift}), from mean log-determinants. */
+function batchShift(fp: GaussianForm, fq: GaussianForm): number {
+  const mean = (a: Float64Array) => a.reduce((s, x) => s + x, 0) / a.length;
+  return scaleShift(mean(fp.logDet), mean(fq.logDet), fp.d);
+}
+
+/** The form of x·2^e for x ~ f (exact in binary unless it leaves the normal range). */
+function scaledForm(f: GaussianForm, e: number): GaussianForm {
+  const u = 2 ** e;
+  const lu = 2 * e * Math.LN2;
+  const cov = f.cov;
+  const scaled: GaussianCov =
+    cov.kind === "diag"
+      ? { kind: "diag", logVar: cov.logVar.map((x) => x + lu) }
+      : cov.kind === "tril"
+        ? { kind: "tril", L: cov.L.map((x) => x * u), logDiag: cov.logDiag.map((x) => x + lu / 2) }
+        : { ...cov, W: cov.W.map((x) => x * u), D: cov.D.map((x) => x * u * u) };
+  return {
+    ...f,
+    loc: f.loc.map((x) => x * u),
+    cov: scaled,
+    logDet: f.logDet.map((x) => x + f.d * lu),
+  };
 }
 
 /**
@@ -574,7 +603,12 @@ export function frechet(p: Distribution, q: Distribution): number | NDArray {
  * @example wasserstein2(new Normal(0, 1), new Normal(3, 2)); // √10
  */
 export function wasserstein2(p: Distribution, q: Distribution): number | NDArray {
-  return mapResult(frechet(p, q), Math.sqrt);
+  const [fp, fq] = formsOf(p, q);
+  const e = batchShift(fp, fq);
+  if (e === 0) return mapResult(frechetGaussianForms(fp, fq), Math.sqrt);
+  // W2(p, q) = 2^e W2(p·2^−e, q·2^−e): representable even where W2² is not (scales of 1e±200)
+  const u = 2 ** e;
+  return mapResult(frechetGaussianForms(scaledForm(fp, -e), scaledForm(fq, -e)), (x) => Math.sqrt(x) * u);
 }
 
 // ---------------------------------------------------------------------------------------------

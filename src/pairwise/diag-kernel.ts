@@ -203,7 +203,12 @@ export function diagKlRows(
           const g = out[o + j - c0];
           const two = g + bq[j] - d + ldq[j] - ldp[a];
           const mag = g + 4 * rp[a] * sq[j] + magQ[j] + magP[a];
-          out[o + j - c0] = two < tau * mag ? exact.kl(lpI(r0 + a), cpI(r0 + a), lqI(j), cqI(j)) : 0.5 * two;
+          // the exact per-pair formula where the product form cancels, and where it is not finite
+          // (scales beyond 1e±154: e^{−lvq} overflows next to an underflowed variance)
+          out[o + j - c0] =
+            two >= tau * mag && mag < Infinity
+              ? 0.5 * two
+              : exact.kl(lpI(r0 + a), cpI(r0 + a), lqI(j), cqI(j));
         }
       }
     }

@@ -611,8 +611,11 @@ function fullPlan(fp: GaussianForm, fq: GaussianForm, n: number, m: number, tile
                 d +
                 Math.abs(ldq[j]) +
                 Math.abs(ldp[a]);
+              // exact per pair where the product form cancels or is not finite (scales of 1e±154)
               out[o + j - c0] =
-                two < tau * mag ? exact.kl(lpI(r0 + a), cpI(r0 + a), lqI(j), cqI(j)) : 0.5 * two;
+                two >= tau * mag && mag < Infinity
+                  ? 0.5 * two
+                  : exact.kl(lpI(r0 + a), cpI(r0 + a), lqI(j), cqI(j));
             }
           }
         }

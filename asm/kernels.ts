@@ -61,6 +61,16 @@ export function ensure(bytes: usize): i32 {
 // ---------------------------------------------------------------------------------------------
 // small vector helpers
 
+/**
+ * c + a·b per lane. In the relaxed-SIMD build (`--enable relaxed-simd`, loaded where the runtime
+ * validates it) this is `f64x2.relaxed_madd`, a fused multiply-add on x86 FMA and ARM hardware
+ * (one rounding instead of two); in the plain SIMD build it is exactly `add(c, mul(a, b))`.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /** Σ x[i]·y[i], i < n (two f64x2 accumulators). */
 @inline function dot(x: usize, y: usize, n: i32): f64 {
   let s0 = f64x2.splat(0);
@@ -68,8 +78,8 @@ export function ensure(bytes: usize): i32 {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 3;
-    s0 = f64x2.add(s0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-    s1 = f64x2.add(s1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    s0 = madd(v128.load(x + o), v128.load(y + o), s0);
+    s1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), s1);
   }
   s0 = f64x2.add(s0, s1);
   let s = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
@@ -248,15 +258,15 @@ function microKernel(
     const b2 = v128.load(pb, 32);
     const b3 = v128.load(pb, 48);
     const a0 = v128.load64_splat(pa);
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
-    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c02 = madd(a0, b2, c02);
+    c03 = madd(a0, b3, c03);
     const a1 = v128.load64_splat(pa, 8);
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
-    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c12 = madd(a1, b2, c12);
+    c13 = madd(a1, b3, c13);
     pa += MR * 8;
     pb += NR * 8;
   }
@@ -1129,8 +1139,8 @@ export function tridiagFusedStep(n: i32, a: usize, i: i32, l: i32, q: usize, pn:
         f64x2.add(f64x2.mul(vu, v128.load(q + o)), f64x2.mul(vq, v128.load(ri + o))),
       );
       v128.store(rj + o, x);
-      s2 = f64x2.add(s2, f64x2.mul(x, v128.load(rl + o)));
-      v128.store(pn + o, f64x2.add(v128.load(pn + o), f64x2.mul(x, vv)));
+      s2 = madd(x, v128.load(rl + o), s2);
+      v128.store(pn + o, madd(x, vv, v128.load(pn + o)));
     }
     let s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
     for (; k < j; k++) {

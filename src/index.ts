@@ -185,6 +185,8 @@ export {
   defaultKernels,
   initWasm,
   kernelsFor,
+  wasmStatus,
+  type WasmStatus,
   batchUsesWasm,
   WASM_LARGE_ORDER,
   WASM_LARGE_BATCH,

@@ -51,7 +51,8 @@ function grow(buf: Float64Array, size: number): Float64Array {
 /**
  * Which implementation {@link gemmNT} runs: `"auto"` (default) is WASM when the WASM kernels are
  * enabled, and also with the default kernels when K ≤ 256 and the product has m·n·K ≥
- * `WASM_LARGE_BATCH` (2^15) multiply-adds (`batchUsesWasm`), where both give the same bits;
+ * `WASM_LARGE_BATCH` (2^15) multiply-adds (`batchUsesWasm`), where both give the same bits
+ * (with the plain SIMD build; the relaxed-SIMD build's fused multiply-adds agree to round-off);
  * plain TypeScript otherwise. Speed-up of WASM over
  * TypeScript measured on one core (m = n, copies into WASM memory included): 0.16 at m·n·K =
  * 8·8·2, 1.1 at 32·32·8, 1.6 at 32·32·16, 1.3 at 128·128·2, 3.3 at 32·32·64, 4.5 at 256·256·64.

@@ -25,7 +25,7 @@
  * differ from the TypeScript path in the last bits, and code that keys on `kernels().name`
  * (the pairwise GEMM) changes path. Turn it on with {@link enableWasm}.
  */
-import { kernelsWasmBase64 } from "./generated/kernels-wasm.js";
+import { kernelsWasmBase64, kernelsWasmRelaxedBase64 } from "./generated/kernels-wasm.js";
 import * as ts from "./cholesky.js";
 import type { Kernels } from "./kernels.js";
 import { kernels, setKernels, jsKernels } from "./kernels.js";
@@ -94,10 +94,16 @@ export interface WasmStatus {
   readonly wasm: boolean;
   /** 128-bit SIMD validates (required by the kernels). */
   readonly simd: boolean;
-  /** Relaxed SIMD validates (reported only; the kernels do not use it). */
+  /** Relaxed SIMD validates (current Chrome; Node 20 with `--experimental-wasm-relaxed-simd`). */
   readonly relaxedSimd: boolean;
   /** The kernel module is instantiated. */
   readonly loaded: boolean;
+  /**
+   * Which build is loaded: `"relaxed-simd"` (fused multiply-add in the GEMM micro-kernel, dot
+   * products and the tridiagonalisation step) where relaxed SIMD validates, unless the
+   * environment variable `KULLBACK_NO_RELAXED_SIMD=1` is set; `"simd"` otherwise; null before loading.
+   */
+  readonly module: "simd" | "relaxed-simd" | null;
   /** Why it is not loaded, when it is not (after an attempt). */
   readonly error?: string;
 }
@@ -121,28 +127,39 @@ function detect(): { simd: boolean; relaxedSimd: boolean } {
 }
 
 let instance: WasmKernelExports | null = null;
+let loadedModule: "simd" | "relaxed-simd" | null = null;
 let base = 0;
 let heapView: Float64Array | null = null;
 let loadError: string | undefined;
 let attempted = false;
 
-function moduleBytes(): Uint8Array {
+/** Whether the relaxed-SIMD build is to be loaded: it validates and is not opted out of. */
+function wantRelaxed(): boolean {
+  if (!detect().relaxedSimd) return false;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const off = env?.KULLBACK_NO_RELAXED_SIMD;
+  return off === undefined || off === "" || off === "0";
+}
+
+function moduleBytes(relaxed: boolean): Uint8Array {
+  const text = relaxed ? kernelsWasmRelaxedBase64 : kernelsWasmBase64;
   if (typeof atob === "function") {
-    const s = atob(kernelsWasmBase64);
+    const s = atob(text);
     const out = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
     return out;
   }
   const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
-  if (B) return Uint8Array.from(B.from(kernelsWasmBase64, "base64"));
+  if (B) return Uint8Array.from(B.from(text, "base64"));
   throw new Error("no base64 decoder (atob or Buffer) available");
 }
 
-function adopt(inst: WebAssembly.Instance): void {
+function adopt(inst: WebAssembly.Instance, relaxed: boolean): void {
   const ex = inst.exports as unknown as WasmKernelExports;
   if (!ex.ensure(0)) throw new Error("could not allocate the kernels' working memory");
   base = ex.dataPtr();
   instance = ex;
+  loadedModule = relaxed ? "relaxed-simd" : "simd";
   heapView = null;
 }
 
@@ -171,13 +188,18 @@ function precheck(): boolean {
 export function initWasmSync(): boolean {
   if (instance) return true;
   if (!precheck()) return false;
-  try {
-    adopt(new WebAssembly.Instance(new WebAssembly.Module(moduleBytes() as BufferSource), {}));
-    loadError = undefined;
-    return true;
-  } catch (e) {
-    loadError = e instanceof Error ? e.message : String(e);
-    return false;
+  let relaxed = wantRelaxed();
+  for (;;) {
+    try {
+      const mod = new WebAssembly.Module(moduleBytes(relaxed) as BufferSource);
+      adopt(new WebAssembly.Instance(mod, {}), relaxed);
+      loadError = undefined;
+      return true;
+    } catch (e) {
+      loadError = e instanceof Error ? e.message : String(e);
+      if (!relaxed) return false;
+      relaxed = false; // the plain SIMD build is the fallback
+    }
   }
 }
 
@@ -191,14 +213,18 @@ export function initWasmSync(): boolean {
 export async function initWasm(): Promise<boolean> {
   if (instance) return true;
   if (!precheck()) return false;
-  try {
-    const { instance: inst } = await WebAssembly.instantiate(moduleBytes() as BufferSource, {});
-    adopt(inst);
-    loadError = undefined;
-    return true;
-  } catch (e) {
-    loadError = e instanceof Error ? e.message : String(e);
-    return false;
+  let relaxed = wantRelaxed();
+  for (;;) {
+    try {
+      const { instance: inst } = await WebAssembly.instantiate(moduleBytes(relaxed) as BufferSource, {});
+      adopt(inst, relaxed);
+      loadError = undefined;
+      return true;
+    } catch (e) {
+      loadError = e instanceof Error ? e.message : String(e);
+      if (!relaxed) return false;
+      relaxed = false;
+    }
   }
 }
 
@@ -210,6 +236,7 @@ export function wasmStatus(): WasmStatus {
     simd: f.simd,
     relaxedSimd: f.relaxedSimd,
     loaded: instance !== null,
+    module: loadedModule,
     ...(loadError !== undefined ? { error: loadError } : {}),
   };
 }

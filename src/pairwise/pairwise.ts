@@ -31,7 +31,8 @@
  *
  * Speed. The products run in `gemmNT` (./gemm.ts): the WASM SIMD kernel for tiles of at least
  * 2^15 multiply-adds with K ≤ 256 (or always, after `enableWasm()`), plain TypeScript for other
- * tiles or after `disableWasm()`; both give the same bits for K ≤ 256 (see there).
+ * tiles or after `disableWasm()`; both give the same bits for K ≤ 256 unless the relaxed-SIMD
+ * build is loaded (see there).
  */
 import { NDArray, sizeOf } from "../core/array.js";
 import { invalidParameter, invalidShape, notImplemented } from "../core/errors.js";

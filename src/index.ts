@@ -202,6 +202,11 @@ export {
   type PairwiseBlocksAsyncOptions,
   type KnnKlAsyncOptions,
 } from "./parallel/api.js";
-export { shutdownThreads, threadsSupported, type ThreadsOption } from "./parallel/pool.js";
+export {
+  shutdownThreads,
+  threadsSupported,
+  poolSize as threadPoolSize,
+  type ThreadsOption,
+} from "./parallel/pool.js";
 // ── FID from feature matrices ──
 export { frechetFromSamples } from "./estimators/fid.js";

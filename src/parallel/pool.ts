@@ -1,5 +1,6 @@
 /**
- * A small pool of worker threads over shared memory (Node `worker_threads`).
+ * A small pool of worker threads over shared memory: Node `worker_threads`, or Web Workers in a
+ * cross-origin-isolated browser page.
  *
  * - Workers are created lazily on the first threaded call, kept between calls, and `unref()`ed
  *   whenever they have no job, so an idle pool never keeps the process alive;
@@ -10,9 +11,12 @@
  * - Inputs and outputs are SharedArrayBuffers; a job is cut into chunks of rows that the workers
  *   take one at a time from a shared atomic counter (dynamic load balancing on a busy machine).
  * - `node:worker_threads` and `node:os` are loaded by dynamic `import()` only under Node, with
- *   specifiers a bundler does not follow: browser bundles of the library never pull them in, and
- *   in a browser every threaded function runs in the calling thread (SharedArrayBuffer there
- *   needs cross-origin isolation, which a library cannot assume).
+ *   specifiers a bundler does not follow: browser bundles of the library never pull them in.
+ * - In a browser, workers are Web Workers started from a Blob URL of the same script (no file to
+ *   serve, no bundler plugin), sized by `navigator.hardwareConcurrency`. They need
+ *   SharedArrayBuffer, i.e. a cross-origin-isolated page (served with `Cross-Origin-Opener-Policy:
+ *   same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); without it (or without Worker)
+ *   every threaded function runs in the calling thread, with the same results.
  */
 import { KullbackError, invalidParameter, type ErrorCode } from "../core/errors.js";
 import { jsKernels, kernels } from "../linalg/kernels.js";
@@ -37,9 +41,70 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
+/** The slice of a browser's Web Worker the pool uses. */
+interface WebWorker {
+  postMessage(message: unknown): void;
+  onmessage: ((e: { data: Reply }) => void) | null;
+  onerror: ((e: { message?: string; preventDefault(): void }) => void) | null;
+  terminate(): void;
+}
+
+/** A Node Worker, or a Web Worker adapted to the same shape. */
+type PoolWorker = NodeWorker;
+
 interface NodeModules {
-  Worker: new (code: string, options: { eval: boolean }) => NodeWorker;
+  /** Starts a worker running the bundled worker script. */
+  create: () => PoolWorker;
   parallelism: number;
+}
+
+interface BrowserGlobals {
+  Worker?: new (url: string) => WebWorker;
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+  Blob?: new (parts: string[], options: { type: string }) => unknown;
+  URL?: { createObjectURL?(blob: unknown): string };
+}
+
+/** A Web Worker with the Node Worker's methods (ref/unref are no-ops; there is no exit event). */
+function adaptWebWorker(w: WebWorker): PoolWorker {
+  const on = (event: string, listener: (x: never) => void): void => {
+    if (event === "message") w.onmessage = (e) => (listener as (r: Reply) => void)(e.data);
+    else if (event === "error")
+      w.onerror = (e) => {
+        e.preventDefault();
+        (listener as (err: Error) => void)(new Error(e.message ?? "a Web Worker failed"));
+      };
+  };
+  return {
+    postMessage: (m) => w.postMessage(m),
+    on: on as PoolWorker["on"],
+    ref: () => undefined,
+    unref: () => undefined,
+    terminate: () => {
+      w.terminate();
+      return Promise.resolve(0);
+    },
+  };
+}
+
+/** The browser's pool environment, or null where Web Workers over shared memory are unavailable. */
+function browserModules(): NodeModules | null {
+  const g = globalThis as unknown as BrowserGlobals;
+  const W = g.Worker;
+  if (typeof W !== "function" || typeof SharedArrayBuffer !== "function" || g.crossOriginIsolated !== true)
+    return null;
+  if (typeof g.Blob !== "function" || typeof g.URL?.createObjectURL !== "function") return null;
+  const url = g.URL.createObjectURL(new g.Blob([workerSource], { type: "text/javascript" }));
+  return {
+    create: () => adaptWebWorker(new W(url)),
+    parallelism: Math.max(1, g.navigator?.hardwareConcurrency ?? 2),
+  };
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === "string";
 }
 
 interface Slot {
@@ -52,25 +117,37 @@ let slots: Slot[] = [];
 let modules: Promise<NodeModules | null> | undefined;
 let nextId = 1;
 
-/** True under Node with SharedArrayBuffer (where the pool can run). */
+/**
+ * True where the pool can run: under Node (worker_threads), and in a browser page that is
+ * cross-origin isolated (`crossOriginIsolated`, so SharedArrayBuffer exists) and has Web Workers.
+ * Elsewhere the threaded functions compute in the calling thread.
+ *
+ * @example threadsSupported(); // true under Node 20
+ */
 export function threadsSupported(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === "string" && typeof SharedArrayBuffer === "function";
+  if (typeof SharedArrayBuffer !== "function") return false;
+  if (isNode()) return true;
+  const g = globalThis as unknown as BrowserGlobals;
+  return typeof g.Worker === "function" && g.crossOriginIsolated === true;
 }
 
 function loadModules(): Promise<NodeModules | null> {
   modules ??= (async () => {
     if (!threadsSupported()) return null;
+    if (!isNode()) return browserModules();
     // specifiers in variables: bundlers (Vite, esbuild) leave these imports alone
     const wtName = "node:worker_threads";
     const osName = "node:os";
-    const wt = (await import(/* @vite-ignore */ wtName)) as { Worker: NodeModules["Worker"] };
+    const wt = (await import(/* @vite-ignore */ wtName)) as {
+      Worker: new (code: string, options: { eval: boolean }) => NodeWorker;
+    };
     const os = (await import(/* @vite-ignore */ osName)) as {
       availableParallelism?: () => number;
       cpus: () => unknown[];
     };
     const parallelism = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
-    return { Worker: wt.Worker, parallelism: Math.max(1, parallelism) };
+    const Worker = wt.Worker;
+    return { create: () => new Worker(workerSource, { eval: true }), parallelism: Math.max(1, parallelism) };
   })();
   return modules;
 }
@@ -88,7 +165,7 @@ function fail(slot: Slot, message: string): void {
 }
 
 function spawn(mods: NodeModules): Slot {
-  const worker = new mods.Worker(workerSource, { eval: true });
+  const worker = mods.create();
   worker.unref();
   const slot: Slot = { worker, pending: new Map(), dead: false };
   worker.on("message", (reply: Reply) => {
@@ -127,8 +204,9 @@ export function kernelMode(): KernelMode | null {
 /**
  * Validates a `threads` option and resolves it to a thread count for a job of `work` units:
  * `"auto"` (the default) is the machine's parallelism when work ≥ `threshold`, else 1; an
- * integer is taken as given. 1 means "compute in the calling thread"; so does anything outside
- * Node (browsers), after validation, and custom kernels installed with `setKernels`. Throws `InvalidParameter` naming `threads` and the value.
+ * integer is taken as given. 1 means "compute in the calling thread"; so does any environment
+ * without the pool (see {@link threadsSupported}), after validation, and custom kernels installed
+ * with `setKernels`. Throws `InvalidParameter` naming `threads` and the value.
  */
 export async function resolveThreads(threads: unknown, work: number, threshold: number): Promise<number> {
   const t = threads === undefined ? "auto" : threads;
@@ -189,7 +267,10 @@ export async function shutdownThreads(): Promise<void> {
   }
 }
 
-/** Number of live workers in the pool (for tests and diagnostics). */
+/**
+ * Number of live workers in the pool (diagnostics: 0 until a threaded call has used workers).
+ * Exported as `threadPoolSize`.
+ */
 export function poolSize(): number {
   return slots.length;
 }

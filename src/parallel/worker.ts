@@ -5,7 +5,8 @@
  * computes with the very functions the calling thread uses (same bits). The script has no
  * `require` and no static `import` (it is bundled as an IIFE and loads `node:worker_threads` by
  * dynamic import), so it runs whether Node evaluates it as CommonJS or, when the parent process
- * was started with `--input-type=module`, as an ES module.
+ * was started with `--input-type=module`, as an ES module. In a browser the pool starts the same
+ * script as a Web Worker from a Blob URL; it then listens on `self` instead.
  */
 import { KullbackError } from "../core/errors.js";
 import { KDTree } from "../estimators/kdtree.js";
@@ -87,7 +88,7 @@ function run(job: Job): void {
     case "knn":
       return knn(job);
     case "selfTest":
-      if (job.mode === "exit") process.exit(3);
+      if (job.mode === "exit") (globalThis as { process?: { exit(code: number): never } }).process?.exit(3);
       if (job.mode === "throwKullback") {
         throw new KullbackError("InvalidParameter", "selfTest: must be valid; got 1", {
           argument: "selfTest",
@@ -103,28 +104,42 @@ interface Port {
   postMessage(reply: Reply): void;
 }
 
-void import("node:worker_threads").then((wt) => {
-  const port = wt.parentPort as unknown as Port;
-  port.on("message", (job: Job) => {
-    let reply: Reply;
-    try {
-      run(job);
-      reply = { id: job.id, ok: true };
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      const ke = e instanceof KullbackError ? e : undefined;
-      reply = {
-        id: job.id,
-        ok: false,
-        error: {
-          message: err.message,
-          code: ke?.code,
-          argument: ke?.argument,
-          index: ke?.index ? [...ke.index] : undefined,
-          value: typeof ke?.value === "number" || typeof ke?.value === "string" ? ke.value : undefined,
-        },
-      };
-    }
-    port.postMessage(reply);
+/** Runs one job and describes its outcome (errors as plain data: they cross a message port). */
+function handle(job: Job): Reply {
+  try {
+    run(job);
+    return { id: job.id, ok: true };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const ke = e instanceof KullbackError ? e : undefined;
+    return {
+      id: job.id,
+      ok: false,
+      error: {
+        message: err.message,
+        code: ke?.code,
+        argument: ke?.argument,
+        index: ke?.index ? [...ke.index] : undefined,
+        value: typeof ke?.value === "number" || typeof ke?.value === "string" ? ke.value : undefined,
+      },
+    };
+  }
+}
+
+/** A browser's dedicated worker scope (`self` inside a Web Worker). */
+interface WorkerScope {
+  importScripts?: unknown;
+  postMessage(reply: Reply): void;
+  onmessage: ((e: { data: Job }) => void) | null;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+if (typeof scope.importScripts === "function" && typeof scope.postMessage === "function") {
+  // a Web Worker (the browser pool of ./pool.ts, started from a Blob URL of this script)
+  scope.onmessage = (e) => scope.postMessage(handle(e.data));
+} else {
+  void import("node:worker_threads").then((wt) => {
+    const port = wt.parentPort as unknown as Port;
+    port.on("message", (job: Job) => port.postMessage(handle(job)));
   });
-});
+}

@@ -14,6 +14,18 @@ import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 
 export const CHROMIUM = "/usr/bin/chromium";
+
+/** Command-line flags of every headless Chromium the tests start (quiet, no network side jobs). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 export const hasChromium = existsSync(CHROMIUM);
 export const browserRequired = Boolean(process.env.CI);
 

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
-import { CHROMIUM, hasChromium, requireBrowser } from "./browser.js";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, requireBrowser } from "./browser.js";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 
@@ -126,13 +126,7 @@ describe("threaded functions in headless Chromium", () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-      ],
+      args: CHROMIUM_ARGS,
     });
   }, 60000);
 

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import type { PreviewServer } from "vite";
-import { CHROMIUM, hasChromium, requireBrowser, screenshotDir } from "./browser.js";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, requireBrowser, screenshotDir } from "./browser.js";
 import {
   GaussianMixture,
   MultivariateNormal,
@@ -120,16 +120,7 @@ describe("browser playground (web/)", () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1380, height: 860 },
       deviceScaleFactor: 1,
     });

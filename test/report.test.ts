@@ -12,7 +12,7 @@ import { KullbackError, NDArray, Normal, kl, parseCsv } from "../src/index.js";
 import { compareDatasets, sharedBins, type Dataset } from "../src/report/compare.js";
 import { renderCompareReport } from "../src/report/html.js";
 import { ellipsePoints, esc, fmt, niceTicks } from "../src/report/svg.js";
-import { CHROMIUM, hasChromium, requireBrowser, screenshotDir } from "./browser.js";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, requireBrowser, screenshotDir } from "./browser.js";
 
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));
 const load = (file: string): Dataset => {
@@ -222,16 +222,7 @@ describe("the HTML report in a browser", () => {
       writeFileSync(file, html);
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -1,9 +1,12 @@
 /**
  * The threaded functions in a browser: headless Chromium loads the built library (dist/) from a
  * small local server. On a page served with COOP/COEP headers (cross-origin isolated, so
- * SharedArrayBuffer exists) `pairwiseKlAsync` and `knnKlAsync` run on Web Workers started from a
- * Blob URL, and their results equal the synchronous functions' bit for bit; on a page without
- * those headers they run in the calling thread, with the same results.
+ * SharedArrayBuffer exists) `pairwiseKlAsync`, `pairwiseKlBlocksAsync` and `knnKlAsync` run on
+ * Web Workers started from a Blob URL, and their results equal the synchronous functions' bit for
+ * bit (Categorical and diagonal Gaussian batches, under each kernel selection: default, disableWasm,
+ * enableWasm); on a page without those headers they run in the calling thread, same results; on
+ * an isolated page whose Content-Security-Policy forbids workers, `threads: 2` rejects with
+ * `WorkerFailed` (rather than hanging) and `threads: 1` still computes.
  *
  * Without /usr/bin/chromium the tests fail under CI and are skipped with a notice elsewhere
  * (test/browser.ts). dist/ is built by `npm test`'s pretest.
@@ -22,6 +25,11 @@ const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 const PAGE = `<!doctype html><meta charset="utf-8"><title>kullback threads</title>
 <script type="module">
 import * as kb from "/dist/index.js";
+const identical = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+};
 window.runThreads = async () => {
   const rng = new kb.Random(11);
   const hist = (n, K, zeros) => {
@@ -43,8 +51,34 @@ window.runThreads = async () => {
   const y = { data: Y, shape: [1500, 3] };
   const knnSync = kb.knnKl(x, y, { k: 3 }).estimate;
   const knnThreaded = (await kb.knnKlAsync(x, y, { k: 3, threads: 2 })).estimate;
-  let same = sync.length === threaded.length;
-  for (let i = 0; same && i < sync.length; i++) same = Object.is(sync[i], threaded[i]);
+  const same = identical(sync, threaded);
+  // streamed blocks, diagonal Gaussians, and every kernel selection (K = 256 = WASM_LARGE_ORDER,
+  // where the default selection switches to WASM): the workers follow the calling thread's choice
+  const streamed = new Float64Array(sync.length);
+  for await (const b of kb.pairwiseKlBlocksAsync(P, Q, { threads: 2, rowsPerBlock: 70 }))
+    streamed.set(b.rows.data, b.rowStart * 250);
+  const mvn = (n, d, shift) => {
+    const loc = Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal() + shift));
+    const v = Array.from({ length: n }, () => Array.from({ length: d }, () => 0.2 + 3 * rng.uniform()));
+    return kb.MultivariateNormalDiag.fromVariance(loc, v);
+  };
+  const A = mvn(120, 16, 0);
+  const B = mvn(90, 16, 0.5);
+  const P2 = hist(40, 256, false);
+  const Q2 = hist(30, 256, true);
+  const modes = {};
+  for (const [mode, set] of [
+    ["default", () => kb.defaultKernels()],
+    ["js", () => kb.disableWasm()],
+    ["wasm", async () => (await kb.initWasm()) && kb.enableWasm()],
+  ]) {
+    await set();
+    modes[mode] = {
+      categorical: identical(kb.pairwiseKl(P2, Q2).data, (await kb.pairwiseKlAsync(P2, Q2, { threads: 2 })).data),
+      diagonal: identical(kb.pairwiseKl(A, B).data, (await kb.pairwiseKlAsync(A, B, { threads: 2 })).data),
+    };
+  }
+  kb.defaultKernels();
   const result = {
     isolated: globalThis.crossOriginIsolated === true,
     supported: kb.threadsSupported(),
@@ -52,14 +86,43 @@ window.runThreads = async () => {
     same,
     entries: sync.length,
     infinities: Array.from(sync).filter((v) => v === Infinity).length,
+    streamedSame: identical(sync, streamed),
+    modes,
+    wasm: kb.wasmStatus().loaded,
     knnSame: Object.is(knnSync, knnThreaded),
     knn: knnSync,
   };
   await kb.shutdownThreads();
   return result;
 };
+// a page whose Content-Security-Policy forbids workers: a threaded call rejects (never hangs)
+window.runBlocked = async () => {
+  const rng = new kb.Random(5);
+  const x = Float64Array.from({ length: 64 * 8 }, () => rng.uniform() + 0.01);
+  for (let i = 0; i < 64; i++) {
+    const row = x.subarray(i * 8, i * 8 + 8);
+    const s = row.reduce((a, b) => a + b, 0);
+    row.forEach((v, k) => (row[k] = v / s));
+  }
+  const P = new kb.Categorical({ probs: { data: x, shape: [64, 8] } });
+  let error = null;
+  try {
+    await kb.pairwiseKlAsync(P, P, { threads: 2 });
+  } catch (e) {
+    error = { name: e.name, code: e.code, message: e.message };
+  }
+  const D = await kb.pairwiseKlAsync(P, P, { threads: 1 });
+  return { isolated: globalThis.crossOriginIsolated === true, error, fallback: identical(D.data, kb.pairwiseKl(P, P).data) };
+};
 window.ready = true;
 </script>`;
+
+/** Every kernel selection gave identical matrices, threaded and synchronous. */
+const ALL_MODES_IDENTICAL = {
+  default: { categorical: true, diagonal: true },
+  js: { categorical: true, diagonal: true },
+  wasm: { categorical: true, diagonal: true },
+};
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript",
@@ -67,13 +130,26 @@ const TYPES: Record<string, string> = {
   ".html": "text/html",
 };
 
-/** Serves PAGE at / and dist/ at /dist/, with or without the cross-origin isolation headers. */
-function serve(isolated: boolean): Promise<{ server: Server; port: number }> {
+type Kind = "isolated" | "plain" | "noWorkers";
+
+const ISOLATION = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+};
+
+/**
+ * Serves PAGE at / and dist/ at /dist/: with the cross-origin isolation headers ("isolated"),
+ * without them ("plain"), or with them and a Content-Security-Policy that forbids workers.
+ */
+function serve(kind: Kind): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const headers: Record<string, string> = isolated
-      ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" }
-      : {};
+    const headers: Record<string, string> =
+      kind === "plain"
+        ? {}
+        : kind === "isolated"
+          ? ISOLATION
+          : { ...ISOLATION, "Content-Security-Policy": "worker-src 'none'" };
     if (url.pathname === "/") {
       res.writeHead(200, { ...headers, "Content-Type": "text/html" });
       res.end(PAGE);
@@ -111,14 +187,14 @@ describe("threaded functions in headless Chromium", () => {
   let userDataDir = "";
   let context: BrowserContext | undefined;
   const servers: Server[] = [];
-  const ports: Record<"isolated" | "plain", number> = { isolated: 0, plain: 0 };
+  const ports: Record<Kind, number> = { isolated: 0, plain: 0, noWorkers: 0 };
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!hasChromium) return;
     const { chromium } = await import("playwright-core");
-    for (const kind of ["isolated", "plain"] as const) {
-      const { server, port } = await serve(kind === "isolated");
+    for (const kind of ["isolated", "plain", "noWorkers"] as const) {
+      const { server, port } = await serve(kind);
       servers.push(server);
       ports[kind] = port;
     }
@@ -136,13 +212,14 @@ describe("threaded functions in headless Chromium", () => {
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  async function run(kind: "isolated" | "plain"): Promise<Record<string, unknown>> {
+  async function run(kind: Kind, fn = "runThreads"): Promise<Record<string, unknown>> {
     const page: Page = await context!.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(`http://127.0.0.1:${ports[kind]}/`);
     await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-    const r = await page.evaluate(() =>
-      (window as unknown as { runThreads(): Promise<Record<string, unknown>> }).runThreads(),
+    const r = await page.evaluate(
+      (name) => (window as unknown as Record<string, () => Promise<Record<string, unknown>>>)[name](),
+      fn,
     );
     await page.close();
     return r;
@@ -158,6 +235,9 @@ describe("threaded functions in headless Chromium", () => {
       expect(r.same).toBe(true);
       expect(r.entries).toBe(300 * 250);
       expect(r.infinities as number).toBeGreaterThan(0); // zero bins of Q: exact +Infinity entries
+      expect(r.streamedSame).toBe(true);
+      expect(r.modes).toEqual(ALL_MODES_IDENTICAL);
+      expect(r.wasm).toBe(true); // the "wasm" mode really ran the WASM kernels
       expect(r.knnSame).toBe(true);
       expect(Number.isFinite(r.knn)).toBe(true);
       expect(pageErrors).toEqual([]);
@@ -173,7 +253,25 @@ describe("threaded functions in headless Chromium", () => {
       expect(r.supported).toBe(false);
       expect(r.workers).toBe(0);
       expect(r.same).toBe(true);
+      expect(r.streamedSame).toBe(true);
+      expect(r.modes).toEqual(ALL_MODES_IDENTICAL);
       expect(r.knnSame).toBe(true);
+      expect(pageErrors).toEqual([]);
+    },
+    60000,
+  );
+
+  it.skipIf(!hasChromium)(
+    "a Content-Security-Policy that forbids workers: threads: 2 rejects with WorkerFailed, threads: 1 works",
+    async () => {
+      const r = await run("noWorkers", "runBlocked");
+      expect(r.isolated).toBe(true);
+      expect(r.error).toEqual({
+        name: "KullbackError",
+        code: "WorkerFailed",
+        message: "a worker thread failed: a Web Worker failed to start or run",
+      });
+      expect(r.fallback).toBe(true);
       expect(pageErrors).toEqual([]);
     },
     60000,

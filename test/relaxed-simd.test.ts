@@ -91,4 +91,23 @@ describe("relaxed SIMD", () => {
     expect(status.module).toBe("simd");
     expectClose(out.wasm as Values, out.ts as Values);
   });
+
+  it("with the relaxed build loaded, pairwiseKl does not depend on tile and pairwiseKlAsync equals it bit for bit", () => {
+    // the default kernels' size-based GEMM switch would otherwise send large tiles to the fused
+    // WASM GEMM and small ones (tile 7, a worker's chunk of rows) to TypeScript
+    const code = `
+const rng = new kb.Random(3);
+const mvn = (n, d, shift) => kb.MultivariateNormalDiag.fromVariance(
+  Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal() + shift)),
+  Array.from({ length: n }, () => Array.from({ length: d }, () => 0.2 + 3 * rng.uniform())));
+const A = mvn(120, 16, 0), B = mvn(90, 16, 0.5);
+const diffs = (a, b) => a.reduce((c, v, i) => c + (Object.is(v, b[i]) ? 0 : 1), 0);
+const s = kb.pairwiseKl(A, B).data;
+const tiled = diffs(s, kb.pairwiseKl(A, B, { tile: 7 }).data);
+const threaded = diffs(s, (await kb.pairwiseKlAsync(A, B, { threads: 2 })).data);
+console.log(JSON.stringify({ module: kb.wasmStatus().module, tiled, threaded }));
+`;
+    const out = child(code, ["--experimental-wasm-relaxed-simd"]);
+    expect(out).toEqual({ module: "relaxed-simd", tiled: 0, threaded: 0 });
+  });
 });

@@ -30,7 +30,7 @@
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
 import { kernels } from "./kernels.js";
-import { batchUsesWasm, wasmExports } from "./wasm.js";
+import { batchUsesWasm, wasmExports, wasmGemmMatchesTs } from "./wasm.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */
 export const GEMM_KC = 256;
@@ -51,11 +51,13 @@ function grow(buf: Float64Array, size: number): Float64Array {
 /**
  * Which implementation {@link gemmNT} runs: `"auto"` (default) is WASM when the WASM kernels are
  * enabled, and also with the default kernels when K ≤ 256 and the product has m·n·K ≥
- * `WASM_LARGE_BATCH` (2^15) multiply-adds (`batchUsesWasm`), where both give the same bits
- * (with the plain SIMD build; the relaxed-SIMD build's fused multiply-adds agree to round-off);
- * plain TypeScript otherwise. Speed-up of WASM over
- * TypeScript measured on one core (m = n, copies into WASM memory included): 0.16 at m·n·K =
- * 8·8·2, 1.1 at 32·32·8, 1.6 at 32·32·16, 1.3 at 128·128·2, 3.3 at 32·32·64, 4.5 at 256·256·64.
+ * `WASM_LARGE_BATCH` (2^15) multiply-adds (`batchUsesWasm`) and the plain SIMD build is loaded,
+ * where both give the same bits, so the choice never changes a result; plain TypeScript otherwise
+ * (also with the default kernels when the relaxed-SIMD build is loaded: its fused multiply-adds
+ * agree only to round-off, and a size-based switch would make results depend on tiling).
+ * Speed-up of WASM over TypeScript measured on one core (m = n, copies into WASM memory
+ * included): 0.16 at m·n·K = 8·8·2, 1.1 at 32·32·8, 1.6 at 32·32·16, 1.3 at 128·128·2,
+ * 3.3 at 32·32·64, 4.5 at 256·256·64.
  * `"wasm"` falls back to TypeScript when WebAssembly SIMD is unavailable.
  */
 export type GemmBackend = "auto" | "js" | "wasm";
@@ -95,7 +97,8 @@ export function gemmNT(
   if (
     backend === "wasm" ||
     (backend === "auto" &&
-      (kernels().name === "wasm" || (K <= GEMM_KC && batchUsesWasm(m * n * Math.max(K, 0)))))
+      (kernels().name === "wasm" ||
+        (K <= GEMM_KC && batchUsesWasm(m * n * Math.max(K, 0)) && wasmGemmMatchesTs())))
   ) {
     if (gemmWasm(m, n, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate)) return;
   }

@@ -447,6 +447,17 @@ export function kernelsFor(n: number): Kernels {
  */
 export const WASM_LARGE_BATCH = 1 << 15;
 
+/**
+ * Whether the loaded module's `gemm` gives the TypeScript `gemmNT`'s bits for K ≤ 256: true for
+ * the plain SIMD build, false for the relaxed-SIMD build (its fused multiply-adds round once
+ * where the TypeScript code rounds twice) and before loading. The automatic size-based switch of
+ * `gemmNT` needs it: a product's bits must not depend on its size, or `pairwiseKl` would change
+ * with `tile` and the threaded functions (which cut rows differently) would differ from it.
+ */
+export function wasmGemmMatchesTs(): boolean {
+  return loadedModule === "simd";
+}
+
 /** Whether a batched elementwise job of `elements` doubles per input runs in WASM (see {@link kernelsFor}). */
 export function batchUsesWasm(elements: number): boolean {
   const k = kernels();

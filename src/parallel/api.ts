@@ -3,10 +3,13 @@
  * exactly what its synchronous counterpart computes, bit for bit: the workers run the same
  * kernels on row ranges of the output, and no value depends on the range that computed it.
  *
- * `threads`: `"auto"` (default) uses `os.availableParallelism()` workers when the job is at
- * least the measured threshold ({@link PAIRWISE_THREAD_THRESHOLD}, {@link KNN_THREAD_THRESHOLD})
- * and the calling thread below it; an integer n ≥ 2 always uses n workers; 1 never uses workers.
- * Outside Node (browsers) everything runs in the calling thread.
+ * `threads`: `"auto"` (default) uses `os.availableParallelism()` workers under Node and
+ * `navigator.hardwareConcurrency` in a browser when the job is at least the measured threshold
+ * ({@link PAIRWISE_THREAD_THRESHOLD}, {@link KNN_THREAD_THRESHOLD}) and the calling thread below
+ * it; an integer n ≥ 2 always uses n workers; 1 never uses workers. Workers are Node
+ * worker_threads, or Web Workers on a cross-origin-isolated browser page; where neither is
+ * available (a page without COOP/COEP headers, see `threadsSupported`) everything runs in the
+ * calling thread, with the same results.
  */
 import { NDArray } from "../core/array.js";
 import type { ArrayInput } from "../core/array.js";

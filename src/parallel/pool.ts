@@ -46,6 +46,7 @@ interface WebWorker {
   postMessage(message: unknown): void;
   onmessage: ((e: { data: Reply }) => void) | null;
   onerror: ((e: { message?: string; preventDefault(): void }) => void) | null;
+  onmessageerror: (() => void) | null;
   terminate(): void;
 }
 
@@ -70,11 +71,15 @@ interface BrowserGlobals {
 function adaptWebWorker(w: WebWorker): PoolWorker {
   const on = (event: string, listener: (x: never) => void): void => {
     if (event === "message") w.onmessage = (e) => (listener as (r: Reply) => void)(e.data);
-    else if (event === "error")
+    else if (event === "error") {
+      const report = listener as (err: Error) => void;
       w.onerror = (e) => {
         e.preventDefault();
-        (listener as (err: Error) => void)(new Error(e.message ?? "a Web Worker failed"));
+        report(new Error(e.message || "a Web Worker failed to start or run"));
       };
+      // a message that cannot be deserialized would otherwise leave its job pending forever
+      w.onmessageerror = () => report(new Error("a message from a Web Worker could not be read"));
+    }
   };
   return {
     postMessage: (m) => w.postMessage(m),
@@ -229,7 +234,12 @@ export async function resolveThreads(threads: unknown, work: number, threshold: 
 export async function runJob(spec: JobSpec, threads: number): Promise<void> {
   const mods = await loadModules();
   if (!mods) throw workerError("worker threads are not available in this environment");
-  while (slots.length < threads) slots.push(spawn(mods));
+  try {
+    while (slots.length < threads) slots.push(spawn(mods));
+  } catch (e) {
+    // e.g. a Content-Security-Policy without `worker-src blob:` (the workers already started stay)
+    throw workerError(`could not start a worker: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const mode = kernelMode();
   if (!mode) throw workerError("worker threads cannot use kernels installed with setKernels");
   const used = slots.slice(0, threads);

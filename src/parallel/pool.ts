@@ -237,7 +237,7 @@ export async function runJob(spec: JobSpec, threads: number): Promise<void> {
   try {
     while (slots.length < threads) slots.push(spawn(mods));
   } catch (e) {
-    // e.g. a Content-Security-Policy without `worker-src blob:` (the workers already started stay)
+    // a Worker constructor that throws, e.g. a SecurityError (the workers already started stay)
     throw workerError(`could not start a worker: ${e instanceof Error ? e.message : String(e)}`);
   }
   const mode = kernelMode();

@@ -71,6 +71,30 @@ export function ensure(bytes: usize): i32 {
   return f64x2.add(c, f64x2.mul(a, b));
 }
 
+/**
+ * c − a·b per lane: `f64x2.relaxed_nmadd` (fused) in the relaxed-SIMD build, exactly
+ * `sub(c, mul(a, b))` in the plain SIMD build.
+ */
+@inline function nmsub(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
+  return f64x2.sub(c, f64x2.mul(a, b));
+}
+
+/**
+ * The GEMM's rounding, a compile-time type argument of {@link microKernel} and {@link gemmCore}
+ * (each instantiation is its own function, with no branch in the loop): `Fused` multiply-adds
+ * round once in the relaxed-SIMD build ({@link madd}); `Unfused` ones are `add(c, mul(a, b))` in
+ * every build, the bits of the TypeScript `gemmNT` (src/linalg/gemm.ts) for K ≤ 256.
+ */
+type Fused = u8;
+type Unfused = u16;
+
+/** {@link madd} for `Fused`, exactly `add(c, mul(a, b))` for `Unfused`. */
+@inline function maddAs<R>(a: v128, b: v128, c: v128): v128 {
+  if (sizeof<R>() == sizeof<Fused>()) return madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /** Σ x[i]·y[i], i < n (two f64x2 accumulators). */
 @inline function dot(x: usize, y: usize, n: i32): f64 {
   let s0 = f64x2.splat(0);
@@ -96,8 +120,8 @@ export function ensure(bytes: usize): i32 {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 3;
-    v128.store(y + o, f64x2.sub(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
-    v128.store(y + o, f64x2.sub(v128.load(y + o, 16), f64x2.mul(va, v128.load(x + o, 16))), 16);
+    v128.store(y + o, nmsub(va, v128.load(x + o), v128.load(y + o)));
+    v128.store(y + o, nmsub(va, v128.load(x + o, 16), v128.load(y + o, 16)), 16);
   }
   for (; i < n; i++) {
     const o = <usize>i << 3;
@@ -230,7 +254,7 @@ function packB(transB: i32, b: usize, ldb: i32, kc: i32, nc: i32, dst: usize): v
  * accumulators, 4 B vectors, one broadcast A value); 4×4, 3×4, 2×6 were 20–25% slower,
  * larger tiles spill.
  */
-function microKernel(
+function microKernel<R>(
   kc: i32,
   pa: usize,
   pb: usize,
@@ -258,15 +282,15 @@ function microKernel(
     const b2 = v128.load(pb, 32);
     const b3 = v128.load(pb, 48);
     const a0 = v128.load64_splat(pa);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    c02 = madd(a0, b2, c02);
-    c03 = madd(a0, b3, c03);
+    c00 = maddAs<R>(a0, b0, c00);
+    c01 = maddAs<R>(a0, b1, c01);
+    c02 = maddAs<R>(a0, b2, c02);
+    c03 = maddAs<R>(a0, b3, c03);
     const a1 = v128.load64_splat(pa, 8);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    c12 = madd(a1, b2, c12);
-    c13 = madd(a1, b3, c13);
+    c10 = maddAs<R>(a1, b0, c10);
+    c11 = maddAs<R>(a1, b1, c11);
+    c12 = maddAs<R>(a1, b2, c12);
+    c13 = maddAs<R>(a1, b3, c13);
     pa += MR * 8;
     pb += NR * 8;
   }
@@ -304,7 +328,7 @@ function microKernel(
   }
 }
 
-function gemmCore(
+function gemmCore<R>(
   transA: i32,
   transB: i32,
   m: i32,
@@ -343,7 +367,7 @@ function gemmCore(
             const row0 = ic + ir;
             if (tri != 0 && col0 > row0 + MR - 1) continue;
             const rows = min(MR, mc - ir);
-            microKernel(
+            microKernel<R>(
               kc,
               pA + <usize>(ir * kc * 8),
               pB + <usize>(jr * kc * 8),
@@ -381,12 +405,35 @@ export function gemm(
   c: usize,
   ldc: i32,
 ): void {
-  gemmCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0);
+  gemmCore<Fused>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0);
+}
+
+/**
+ * {@link gemm} with every multiply-add rounded twice, in the relaxed-SIMD build too: the same
+ * bits as the plain SIMD build's `gemm` and, for K ≤ 256, as the TypeScript `gemmNT`. For the
+ * default kernels' size-based switch of `gemmNT`, where a product's bits must not depend on
+ * which side of the switch it falls.
+ */
+export function gemmUnfused(
+  transA: i32,
+  transB: i32,
+  m: i32,
+  n: i32,
+  k: i32,
+  alpha: f64,
+  a: usize,
+  lda: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+): void {
+  gemmCore<Unfused>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0);
 }
 
 /** Lower triangle of C[n×n] += alpha · A · Aᵀ, A n×k (BLAS dsyrk, lower, no transpose). */
 export function syrkLower(n: i32, k: i32, alpha: f64, a: usize, lda: i32, c: usize, ldc: i32): void {
-  gemmCore(0, 1, n, n, k, alpha, a, lda, a, lda, c, ldc, 1);
+  gemmCore<Fused>(0, 1, n, n, k, alpha, a, lda, a, lda, c, ldc, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,7 +520,7 @@ export function trsmLower(n: i32, m: i32, l: usize, b: usize): void {
   const ldb = <usize>(m * 8);
   for (let i0 = 0; i0 < n; i0 += NB_TRSM) {
     const ib = min(NB_TRSM, n - i0);
-    if (i0 > 0) gemmCore(0, 0, ib, m, i0, -1.0, l + <usize>i0 * ldl, n, b, m, b + <usize>i0 * ldb, m, 0);
+    if (i0 > 0) gemmCore<Fused>(0, 0, ib, m, i0, -1.0, l + <usize>i0 * ldl, n, b, m, b + <usize>i0 * ldb, m, 0);
     for (let i = i0; i < i0 + ib; i++) {
       const rl = l + <usize>i * ldl;
       const bi = b + <usize>i * ldb;
@@ -496,7 +543,7 @@ export function trsmLowerTrans(n: i32, m: i32, l: usize, b: usize): void {
     const i1 = min(n, i0 + NB_TRSM);
     if (i1 < n) {
       // B[I] −= L[i1:n, I]ᵀ X[i1:n]
-      gemmCore(1, 0, i1 - i0, m, n - i1, -1.0, l + <usize>i1 * ldl + (<usize>i0 << 3), n, b + <usize>i1 * ldb, m, b + <usize>i0 * ldb, m, 0);
+      gemmCore<Fused>(1, 0, i1 - i0, m, n - i1, -1.0, l + <usize>i1 * ldl + (<usize>i0 << 3), n, b + <usize>i1 * ldb, m, b + <usize>i0 * ldb, m, 0);
     }
     for (let i = i1 - 1; i >= i0; i--) {
       const rl = l + <usize>i * ldl;
@@ -538,7 +585,7 @@ export function trilSolveTril(n: i32, lq: usize, lp: usize, out: usize): void {
     const i1 = min(n, i0 + NB_TRSM);
     for (let j0 = 0; j0 < i0; j0 += NB_TRSM) {
       const jb = min(NB_TRSM, i0 - j0);
-      gemmCore(
+      gemmCore<Fused>(
         0,
         0,
         i1 - i0,
@@ -591,7 +638,7 @@ export function sqDist(m: i32, n: i32, d: i32, a: usize, b: usize, out: usize, w
     for (; j + 2 <= n; j += 2) v128.store(ro + (<usize>j << 3), f64x2.add(vi, v128.load(nb + (<usize>j << 3))));
     if (j < n) store<f64>(ro + (<usize>j << 3), load<f64>(na + (<usize>i << 3)) + load<f64>(nb + (<usize>j << 3)));
   }
-  gemmCore(0, 1, m, n, d, -2.0, a, d, b, d, out, n, 0);
+  gemmCore<Fused>(0, 1, m, n, d, -2.0, a, d, b, d, out, n, 0);
   const zero = f64x2.splat(0);
   const total = m * n;
   let t = 0;

@@ -16,6 +16,7 @@ function child(code: string, flags: string[], env: Record<string, string> = {}):
   const script = `import * as kb from ${JSON.stringify(dist)};\n${code}`;
   const r = spawnSync(process.execPath, [...flags, "--input-type=module", "-e", script], {
     encoding: "utf8",
+    maxBuffer: 1 << 26,
     env: { ...process.env, ...env },
     cwd: fileURLToPath(new URL("..", import.meta.url)),
   });
@@ -31,15 +32,37 @@ const spd = (d) => {
   return a.map((r, i) => a.map((s, j) => r.reduce((t, x, k) => t + x * s[k], 0) + (i === j ? d : 0)));
 };
 const d = 300;
-const p = kb.MultivariateNormal.fromCovariance(new Float64Array(d), spd(d));
-const q = kb.MultivariateNormal.fromCovariance(new Float64Array(d).fill(0.2), spd(d));
+const S1 = spd(d), S2 = spd(d);
 const n = 70, K = 300;
 const A = Float64Array.from({ length: n * K }, () => rng.normal());
 const B = Float64Array.from({ length: n * K }, () => rng.normal());
+// FID from feature matrices (400 samples × 300 features: SYRK covariance, Cholesky, eigh)
+const feats = (shift) => ({ data: Float64Array.from({ length: 400 * d }, () => rng.normal() + shift), shape: [400, d] });
+const X = feats(0), Y = feats(0.1);
+// Cholesky of order 120 (two panels: dot products and the SYRK update) and a single-block
+// triangular solve of order 60 (only the row updates, no GEMM), through the installed kernels
+const S3 = Float64Array.from(spd(120).flat());
+const R = Float64Array.from({ length: 60 * 40 }, () => rng.normal());
 const run = () => {
   const C = new Float64Array(n * n);
   kb.gemmNT(n, n, K, A, 0, K, B, 0, K, C, 0, n);
-  return { kl: kb.kl(p, q), frechet: kb.frechet(p, q), gemm: Array.from(C) };
+  // constructed here so that the factorisations also run in the kernels under test
+  const p = kb.MultivariateNormal.fromCovariance(new Float64Array(d), S1);
+  const q = kb.MultivariateNormal.fromCovariance(new Float64Array(d).fill(0.2), S2);
+  const L = S3.slice();
+  kb.kernels().potrf(120, L, 0);
+  const T = R.slice();
+  const L60 = new Float64Array(60 * 60); // the leading block of L: the factor of S3's leading block
+  for (let i = 0; i < 60; i++) L60.set(L.subarray(i * 120, i * 120 + 60), i * 60);
+  kb.kernels().trsmLower(60, 40, L60, 0, T, 0);
+  return {
+    kl: kb.kl(p, q),
+    frechet: kb.frechet(p, q),
+    fid: kb.frechetFromSamples(X, Y),
+    gemm: Array.from(C),
+    chol: Array.from(L),
+    trsm: Array.from(T),
+  };
 };
 kb.enableWasm();
 const status = kb.wasmStatus();
@@ -49,14 +72,28 @@ const ts = run();
 console.log(JSON.stringify({ status, wasm, ts }));
 `;
 
-type Values = { kl: number; frechet: number; gemm: number[] };
+type Values = { kl: number; frechet: number; fid: number; gemm: number[]; chol: number[]; trsm: number[] };
+
+/** max |a_i − b_i| / max |b_i|. */
+function worstRel(a: number[], b: number[]): number {
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return worst / scale;
+}
 
 function expectClose(a: Values, b: Values): void {
   expect(Math.abs(a.kl - b.kl)).toBeLessThanOrEqual(1e-12 * b.kl);
   expect(Math.abs(a.frechet - b.frechet)).toBeLessThanOrEqual(1e-12 * b.frechet);
+  expect(Math.abs(a.fid - b.fid)).toBeLessThanOrEqual(1e-12 * b.fid);
   let worst = 0;
   for (let i = 0; i < b.gemm.length; i++) worst = Math.max(worst, Math.abs(a.gemm[i] - b.gemm[i]));
   expect(worst).toBeLessThan(1e-11); // |entries| ≈ 17 (sums of 300 products of N(0, 1))
+  expect(worstRel(a.chol, b.chol)).toBeLessThan(1e-13);
+  expect(worstRel(a.trsm, b.trsm)).toBeLessThan(1e-13);
 }
 
 describe("relaxed SIMD", () => {
@@ -81,6 +118,8 @@ describe("relaxed SIMD", () => {
     const plain = child(COMPARE, []);
     expect((plain.status as { module: string }).module).toBe("simd");
     expect((out.wasm as Values).gemm).not.toEqual((plain.wasm as Values).gemm);
+    expect((out.wasm as Values).chol).not.toEqual((plain.wasm as Values).chol);
+    expect((out.wasm as Values).trsm).not.toEqual((plain.wasm as Values).trsm);
     expectClose(plain.wasm as Values, plain.ts as Values);
   });
 
@@ -93,9 +132,18 @@ describe("relaxed SIMD", () => {
   });
 
   it("with the relaxed build loaded, pairwiseKl does not depend on tile and pairwiseKlAsync equals it bit for bit", () => {
-    // the default kernels' size-based GEMM switch would otherwise send large tiles to the fused
-    // WASM GEMM and small ones (tile 7, a worker's chunk of rows) to TypeScript
+    // the default kernels' size-based GEMM switch sends large tiles to WASM and small ones (tile 7,
+    // a worker's chunk of rows) to TypeScript: the WASM side must be gemmUnfused (TypeScript's
+    // rounding), not the fused gemm. The module's exports are wrapped to count the calls.
     const code = `
+const calls = { gemm: 0, gemmUnfused: 0 };
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = class extends Instance {
+  get exports() {
+    const ex = super.exports;
+    return { ...ex, gemm: (...a) => (calls.gemm++, ex.gemm(...a)), gemmUnfused: (...a) => (calls.gemmUnfused++, ex.gemmUnfused(...a)) };
+  }
+};
 const rng = new kb.Random(3);
 const mvn = (n, d, shift) => kb.MultivariateNormalDiag.fromVariance(
   Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal() + shift)),
@@ -105,9 +153,22 @@ const diffs = (a, b) => a.reduce((c, v, i) => c + (Object.is(v, b[i]) ? 0 : 1), 
 const s = kb.pairwiseKl(A, B).data;
 const tiled = diffs(s, kb.pairwiseKl(A, B, { tile: 7 }).data);
 const threaded = diffs(s, (await kb.pairwiseKlAsync(A, B, { threads: 2 })).data);
-console.log(JSON.stringify({ module: kb.wasmStatus().module, tiled, threaded }));
+const defaultCalls = { ...calls };
+kb.disableWasm();
+const ts = diffs(s, kb.pairwiseKl(A, B).data);
+kb.defaultKernels();
+console.log(JSON.stringify({ module: kb.wasmStatus().module, tiled, threaded, ts, defaultCalls }));
 `;
     const out = child(code, ["--experimental-wasm-relaxed-simd"]);
-    expect(out).toEqual({ module: "relaxed-simd", tiled: 0, threaded: 0 });
+    const calls = out.defaultCalls as { gemm: number; gemmUnfused: number };
+    expect(calls.gemm).toBe(0);
+    expect(calls.gemmUnfused).toBeGreaterThan(0);
+    expect({ ...out, defaultCalls: null }).toEqual({
+      module: "relaxed-simd",
+      tiled: 0,
+      threaded: 0,
+      ts: 0,
+      defaultCalls: null,
+    });
   });
 });

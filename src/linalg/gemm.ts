@@ -30,7 +30,7 @@
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
 import { kernels } from "./kernels.js";
-import { batchUsesWasm, wasmExports, wasmGemmMatchesTs } from "./wasm.js";
+import { batchUsesWasm, wasmExports } from "./wasm.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */
 export const GEMM_KC = 256;
@@ -51,10 +51,11 @@ function grow(buf: Float64Array, size: number): Float64Array {
 /**
  * Which implementation {@link gemmNT} runs: `"auto"` (default) is WASM when the WASM kernels are
  * enabled, and also with the default kernels when K ≤ 256 and the product has m·n·K ≥
- * `WASM_LARGE_BATCH` (2^15) multiply-adds (`batchUsesWasm`) and the plain SIMD build is loaded,
- * where both give the same bits, so the choice never changes a result; plain TypeScript otherwise
- * (also with the default kernels when the relaxed-SIMD build is loaded: its fused multiply-adds
- * agree only to round-off, and a size-based switch would make results depend on tiling).
+ * `WASM_LARGE_BATCH` (2^15) multiply-adds (`batchUsesWasm`), where both give the same bits, so
+ * the choice never changes a result: this size-based switch runs the module's `gemmUnfused`,
+ * which rounds every multiply-add twice like TypeScript even in the relaxed-SIMD build (whose
+ * `gemm`, run after `enableWasm()` or with `"wasm"`, uses fused multiply-adds and agrees only to
+ * round-off); plain TypeScript otherwise.
  * Speed-up of WASM over TypeScript measured on one core (m = n, copies into WASM memory
  * included): 0.16 at m·n·K = 8·8·2, 1.1 at 32·32·8, 1.6 at 32·32·16, 1.3 at 128·128·2,
  * 3.3 at 32·32·64, 4.5 at 256·256·64.
@@ -94,13 +95,11 @@ export function gemmNT(
   backend: GemmBackend = "auto",
 ): void {
   if (m <= 0 || n <= 0) return;
-  if (
-    backend === "wasm" ||
-    (backend === "auto" &&
-      (kernels().name === "wasm" ||
-        (K <= GEMM_KC && batchUsesWasm(m * n * Math.max(K, 0)) && wasmGemmMatchesTs())))
-  ) {
-    if (gemmWasm(m, n, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate)) return;
+  if (backend === "wasm" || (backend === "auto" && kernels().name === "wasm")) {
+    if (gemmWasm(m, n, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate, true)) return;
+  } else if (backend === "auto" && K <= GEMM_KC && batchUsesWasm(m * n * Math.max(K, 0))) {
+    // the TypeScript bits (see GemmBackend), so pairwise results never depend on tiling
+    if (gemmWasm(m, n, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate, false)) return;
   }
   if (K <= 0) {
     if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
@@ -276,7 +275,11 @@ function kernel44(
   C[r3 + 3] = c33;
 }
 
-/** The WASM SIMD product (module `gemm`, op(B) = Bᵀ); false when the module is unavailable. */
+/**
+ * The WASM SIMD product (op(B) = Bᵀ): the module's `gemm` when `fused` (fused multiply-adds in
+ * the relaxed-SIMD build), else `gemmUnfused` (TypeScript's rounding); false when the module is
+ * unavailable.
+ */
 function gemmWasm(
   m: number,
   n: number,
@@ -291,6 +294,7 @@ function gemmWasm(
   cOff: number,
   ldc: number,
   accumulate: boolean,
+  fused: boolean,
 ): boolean {
   const w = wasmExports();
   if (!w) return false;
@@ -307,7 +311,7 @@ function gemmWasm(
   if (accumulate)
     for (let i = 0; i < m; i++) heap.set(C.subarray(cOff + i * ldc, cOff + i * ldc + n), oc + i * n);
   else heap.fill(0, oc, oc + m * n);
-  if (kk > 0) w.gemm(0, 1, m, n, kk, 1, oa * 8, kk, ob * 8, kk, oc * 8, n);
+  if (kk > 0) (fused ? w.gemm : w.gemmUnfused)(0, 1, m, n, kk, 1, oa * 8, kk, ob * 8, kk, oc * 8, n);
   for (let i = 0; i < m; i++) C.set(heap.subarray(oc + i * n, oc + (i + 1) * n), cOff + i * ldc);
   return true;
 }

@@ -7,8 +7,10 @@
  *   refuse synchronous compilation of modules over 4 KB on the main thread, and then it returns
  *   false); {@link initWasm} is the asynchronous form that works everywhere.
  * - SIMD is feature-detected with `WebAssembly.validate` on a tiny module; without it, or without
- *   WebAssembly, every entry point here falls back to the TypeScript kernels. Relaxed SIMD is
- *   detected and reported ({@link wasmStatus}) but not used (Node 20 has it behind a flag only).
+ *   WebAssembly, every entry point here falls back to the TypeScript kernels. Where relaxed SIMD
+ *   also validates (current Chrome; Node 20 only with `--experimental-wasm-relaxed-simd`), the
+ *   relaxed-SIMD build of the same source (fused multiply-add) is loaded instead, unless
+ *   `KULLBACK_NO_RELAXED_SIMD=1`; {@link wasmStatus}`().module` says which.
  * - Data is copied into the module's linear memory, the kernel runs there, results are copied
  *   out: inputs are never mutated beyond what the kernel contract says.
  * - {@link wasmKernels} implements the library's {@link Kernels} interface; below the switch-over
@@ -37,6 +39,21 @@ export interface WasmKernelExports {
   dataPtr(): number;
   ensure(bytes: number): number;
   gemm(
+    transA: number,
+    transB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+  ): void;
+  /** `gemm` with every multiply-add rounded twice (also in the relaxed-SIMD build): the plain build's bits. */
+  gemmUnfused(
     transA: number,
     transB: number,
     m: number,
@@ -100,8 +117,9 @@ export interface WasmStatus {
   readonly loaded: boolean;
   /**
    * Which build is loaded: `"relaxed-simd"` (fused multiply-add in the GEMM micro-kernel, dot
-   * products and the tridiagonalisation step) where relaxed SIMD validates, unless the
-   * environment variable `KULLBACK_NO_RELAXED_SIMD=1` is set; `"simd"` otherwise; null before loading.
+   * products, triangular-solve row updates and the tridiagonalisation step) where relaxed SIMD
+   * validates, unless the environment variable `KULLBACK_NO_RELAXED_SIMD=1` is set; `"simd"`
+   * otherwise; null before loading.
    */
   readonly module: "simd" | "relaxed-simd" | null;
   /** Why it is not loaded, when it is not (after an attempt). */
@@ -446,17 +464,6 @@ export function kernelsFor(n: number): Kernels {
  * TypeScript loop, and agreeing with it to a few ulp per element).
  */
 export const WASM_LARGE_BATCH = 1 << 15;
-
-/**
- * Whether the loaded module's `gemm` gives the TypeScript `gemmNT`'s bits for K ≤ 256: true for
- * the plain SIMD build, false for the relaxed-SIMD build (its fused multiply-adds round once
- * where the TypeScript code rounds twice) and before loading. The automatic size-based switch of
- * `gemmNT` needs it: a product's bits must not depend on its size, or `pairwiseKl` would change
- * with `tile` and the threaded functions (which cut rows differently) would differ from it.
- */
-export function wasmGemmMatchesTs(): boolean {
-  return loadedModule === "simd";
-}
 
 /** Whether a batched elementwise job of `elements` doubles per input runs in WASM (see {@link kernelsFor}). */
 export function batchUsesWasm(elements: number): boolean {

@@ -30,9 +30,10 @@
  * exist at once. Results are bitwise independent of `tile` and of the block size.
  *
  * Speed. The products run in `gemmNT` (./gemm.ts): the WASM SIMD kernel for tiles of at least
- * 2^15 multiply-adds with K ≤ 256 when the plain SIMD build is loaded (or always, after
- * `enableWasm()`), plain TypeScript for other tiles or after `disableWasm()`; the size-based choice
- * is only made where both give the same bits (see there), so results never depend on tiling.
+ * 2^15 multiply-adds with K ≤ 256 (or always, after `enableWasm()`), plain TypeScript for other
+ * tiles or after `disableWasm()`; the size-based choice runs a WASM product with TypeScript's
+ * rounding (also in the relaxed-SIMD build), so both give the same bits (see there) and results
+ * never depend on tiling.
  */
 import { NDArray, sizeOf } from "../core/array.js";
 import { invalidParameter, invalidShape, notImplemented } from "../core/errors.js";

@@ -34,8 +34,15 @@ const KC: i32 = 256;
 const MC: i32 = 128;
 const NC: i32 = 2048;
 
+/**
+ * Start of this instance's GEMM scratch (packed A, packed B, the edge tile): 0 means the default
+ * place after the static data. Instances that share one memory (the threaded build, one per
+ * thread) each get their own region with {@link setScratch}.
+ */
+let scratch: usize = 0;
+
 @inline function packAPtr(): usize {
-  return (__heap_base + 63) & ~(<usize>63);
+  return scratch != 0 ? scratch : (__heap_base + 63) & ~(<usize>63);
 }
 @inline function packBPtr(): usize {
   return packAPtr() + <usize>(MC * KC * 8);
@@ -44,9 +51,19 @@ const NC: i32 = 2048;
   return packBPtr() + <usize>(KC * NC * 8);
 }
 
-/** First byte of the region JS may use for its arrays (64-byte aligned). */
+/** Bytes of one instance's GEMM scratch region (a multiple of 64). */
+export function scratchBytes(): usize {
+  return (<usize>((MC * KC + KC * NC + MR * NR) * 8) + 63) & ~(<usize>63);
+}
+
+/** Moves this instance's GEMM scratch to `p` (64-byte aligned, {@link scratchBytes} long; 0: the default). */
+export function setScratch(p: usize): void {
+  scratch = p;
+}
+
+/** First byte of the region JS may use for its arrays (64-byte aligned, after the default scratch). */
 export function dataPtr(): usize {
-  return (tilePtr() + <usize>(MR * NR * 8) + 63) & ~(<usize>63);
+  return ((__heap_base + 63) & ~(<usize>63)) + scratchBytes();
 }
 
 /** Grows memory so that `bytes` bytes from `dataPtr()` are addressable. Returns 1, or 0 on failure. */
@@ -468,6 +485,69 @@ function potf2(kb: i32, a: usize, lda: i32): i32 {
   return 0;
 }
 
+/*
+ * The blocked Cholesky in steps, so that the threaded build can share one factorisation between
+ * threads (src/linalg/threaded.ts): for each panel k0 of width kb, the diagonal block
+ * ({@link potrfDiag}, one thread), then the panel rows below it ({@link potrfPanel}, any row
+ * split), then the trailing update ({@link potrfUpdate}, any row split). Every entry receives
+ * the same operations in the same order whatever the split, so a threaded factorisation has the
+ * bits of {@link potrf}.
+ */
+
+/** Unblocked factorisation of the diagonal block at (k0, k0), kb wide. Returns 0 or the 1-based failing pivot of the whole matrix. */
+export function potrfDiag(n: i32, a: usize, k0: i32, kb: i32): i32 {
+  const info = potf2(kb, a + <usize>k0 * <usize>(n * 8) + (<usize>k0 << 3), n);
+  return info != 0 ? k0 + info : 0;
+}
+
+/** Panel rows [r0, r1) (all below the diagonal block): A[i, k0:k0+kb] ← A[i, k0:k0+kb] · L11⁻ᵀ. */
+export function potrfPanel(n: i32, a: usize, k0: i32, kb: i32, r0: i32, r1: i32): void {
+  const ld = <usize>(n * 8);
+  const diag = a + <usize>k0 * ld + (<usize>k0 << 3);
+  for (let i = r0; i < r1; i++) {
+    const ri = a + <usize>i * ld + (<usize>k0 << 3);
+    for (let j = 0; j < kb; j++) {
+      const rj = diag + <usize>j * ld;
+      const q = ri + (<usize>j << 3);
+      const ljj = load<f64>(rj + (<usize>j << 3));
+      store<f64>(q, (load<f64>(q) - dot(ri, rj, j)) * (1 / ljj));
+    }
+  }
+}
+
+/**
+ * Trailing update of rows [r0, r1) (r0 ≥ k0 + kb): A[i, j] −= A[i, panel] · A[j, panel] for
+ * k0 + kb ≤ j ≤ i, as a rectangle left of row r0's diagonal and a triangle on it.
+ */
+export function potrfUpdate(n: i32, a: usize, k0: i32, kb: i32, r0: i32, r1: i32): void {
+  if (r1 <= r0) return;
+  const ld = <usize>(n * 8);
+  const c0 = k0 + kb;
+  const a21 = a + <usize>c0 * ld + (<usize>k0 << 3); // panel, from row c0
+  const ai = a + <usize>r0 * ld + (<usize>k0 << 3); // panel, from row r0
+  if (r0 > c0) gemmCore<Fused>(0, 1, r1 - r0, r0 - c0, kb, -1.0, ai, n, a21, n, a + <usize>r0 * ld + (<usize>c0 << 3), n, 0);
+  gemmCore<Fused>(0, 1, r1 - r0, r1 - r0, kb, -1.0, ai, n, ai, n, a + <usize>r0 * ld + (<usize>r0 << 3), n, 1);
+}
+
+/** Zeroes the strict upper triangle in rows [r0, r1). */
+export function zeroUpper(n: i32, a: usize, r0: i32, r1: i32): void {
+  const ld = <usize>(n * 8);
+  for (let i = r0; i < r1; i++) {
+    const ri = a + <usize>i * ld;
+    for (let j = i + 1; j < n; j++) store<f64>(ri + (<usize>j << 3), 0.0);
+  }
+}
+
+/** Column-block width of {@link trilSolveTrilCols} (exported for the threaded driver). */
+export function solveBlock(): i32 {
+  return NB_TRSM;
+}
+
+/** Panel width of {@link potrf} (exported for the threaded driver). */
+export function potrfBlock(): i32 {
+  return NB_CHOL;
+}
+
 /**
  * In-place lower Cholesky A = L Lᵀ of the n×n row-major matrix at `a` (LAPACK dpotrf, blocked
  * right-looking). Only the lower triangle is read; on success the strict upper triangle is
@@ -475,33 +555,15 @@ function potf2(kb: i32, a: usize, lda: i32): i32 {
  * definite (its pivot value left on the diagonal), like LAPACK's `info`.
  */
 export function potrf(n: i32, a: usize): i32 {
-  const ld = <usize>(n * 8);
   for (let k0 = 0; k0 < n; k0 += NB_CHOL) {
     const kb = min(NB_CHOL, n - k0);
-    const diag = a + <usize>k0 * ld + (<usize>k0 << 3);
-    const info = potf2(kb, diag, n);
-    if (info != 0) return k0 + info;
-    const below = n - k0 - kb;
-    if (below == 0) break;
-    // panel: rows below, A21 ← A21 · L11⁻ᵀ, row by row (each row solves L11 xᵀ = a21ᵀ)
-    for (let i = k0 + kb; i < n; i++) {
-      const ri = a + <usize>i * ld + (<usize>k0 << 3);
-      for (let j = 0; j < kb; j++) {
-        const rj = diag + <usize>j * ld;
-        const q = ri + (<usize>j << 3);
-        const ljj = load<f64>(rj + (<usize>j << 3));
-        store<f64>(q, (load<f64>(q) - dot(ri, rj, j)) * (1 / ljj));
-      }
-    }
-    // trailing update: A22 −= A21 A21ᵀ (lower triangle)
-    const a21 = a + <usize>(k0 + kb) * ld + (<usize>k0 << 3);
-    const a22 = a + <usize>(k0 + kb) * ld + (<usize>(k0 + kb) << 3);
-    syrkLower(below, kb, -1.0, a21, n, a22, n);
+    const info = potrfDiag(n, a, k0, kb);
+    if (info != 0) return info;
+    if (k0 + kb == n) break;
+    potrfPanel(n, a, k0, kb, k0 + kb, n);
+    potrfUpdate(n, a, k0, kb, k0 + kb, n);
   }
-  for (let i = 0; i < n; i++) {
-    const ri = a + <usize>i * ld;
-    for (let j = i + 1; j < n; j++) store<f64>(ri + (<usize>j << 3), 0.0);
-  }
+  zeroUpper(n, a, 0, n);
   return 0;
 }
 
@@ -568,49 +630,63 @@ export function trsvLower(n: i32, l: usize, x: usize): void {
 }
 
 /**
- * M = Lq⁻¹ Lp for lower-triangular n×n factors (M lower triangular), written to `out`.
- * Block row I of M: M[I, J] −= Lq[I, J..I) · M[J..I), J] for each column block J before I
- * (GEMM; M[K, J] is zero for K < J), then forward substitution with Lq[I, I], each row update
- * over the columns where the solved row is non-zero. About n³/6 multiply-adds.
+ * Column blocks [jb0, jb1) (units of 64 columns) of M = Lq⁻¹ Lp for lower-triangular n×n factors
+ * (M lower triangular, written to `out`). Column blocks are independent: the threaded driver
+ * hands them to threads one at a time. For column block J (columns C): copy Lp's lower part
+ * there, then for each block row I ≥ J, M[I, C] −= Lq[I, J..I) · M[J..I), C] (GEMM; M[K, C] is
+ * zero above block J), then forward substitution with Lq[I, I], each row update over the columns
+ * of C where the solved row is non-zero. Every entry gets the operations of the whole-matrix
+ * order (row updates start at a multiple of 4 columns), so any split gives the same bits.
  */
-export function trilSolveTril(n: i32, lq: usize, lp: usize, out: usize): void {
+export function trilSolveTrilCols(n: i32, lq: usize, lp: usize, out: usize, jb0: i32, jb1: i32): void {
   const ld = <usize>(n * 8);
-  for (let i = 0; i < n; i++) {
-    const ro = out + <usize>i * ld;
-    const rp = lp + <usize>i * ld;
-    for (let j = 0; j <= i; j++) store<f64>(ro + (<usize>j << 3), load<f64>(rp + (<usize>j << 3)));
-    for (let j = i + 1; j < n; j++) store<f64>(ro + (<usize>j << 3), 0.0);
-  }
-  for (let i0 = 0; i0 < n; i0 += NB_TRSM) {
-    const i1 = min(n, i0 + NB_TRSM);
-    for (let j0 = 0; j0 < i0; j0 += NB_TRSM) {
-      const jb = min(NB_TRSM, i0 - j0);
-      gemmCore<Fused>(
-        0,
-        0,
-        i1 - i0,
-        jb,
-        i0 - j0,
-        -1.0,
-        lq + <usize>i0 * ld + (<usize>j0 << 3),
-        n,
-        out + <usize>j0 * ld + (<usize>j0 << 3),
-        n,
-        out + <usize>i0 * ld + (<usize>j0 << 3),
-        n,
-        0,
-      );
-    }
-    for (let i = i0; i < i1; i++) {
-      const rq = lq + <usize>i * ld;
+  for (let jb = jb0; jb < jb1; jb++) {
+    const j0 = jb * NB_TRSM;
+    if (j0 >= n) break;
+    const j1 = min(n, j0 + NB_TRSM);
+    for (let i = 0; i < n; i++) {
       const ro = out + <usize>i * ld;
-      for (let k = i0; k < i; k++) {
-        const a = load<f64>(rq + (<usize>k << 3));
-        if (a != 0) axpyNeg(ro, out + <usize>k * ld, a, k + 1);
+      const rp = lp + <usize>i * ld;
+      const last = min(j1, i + 1); // columns [j0, last) copied, the rest zero
+      for (let j = j0; j < last; j++) store<f64>(ro + (<usize>j << 3), load<f64>(rp + (<usize>j << 3)));
+      for (let j = max(j0, last); j < j1; j++) store<f64>(ro + (<usize>j << 3), 0.0);
+    }
+    for (let i0 = j0; i0 < n; i0 += NB_TRSM) {
+      const i1 = min(n, i0 + NB_TRSM);
+      if (i0 > j0) {
+        gemmCore<Fused>(
+          0,
+          0,
+          i1 - i0,
+          j1 - j0,
+          i0 - j0,
+          -1.0,
+          lq + <usize>i0 * ld + (<usize>j0 << 3),
+          n,
+          out + <usize>j0 * ld + (<usize>j0 << 3),
+          n,
+          out + <usize>i0 * ld + (<usize>j0 << 3),
+          n,
+          0,
+        );
       }
-      divs(ro, load<f64>(rq + (<usize>i << 3)), i + 1);
+      const c0 = out + (<usize>j0 << 3);
+      for (let i = i0; i < i1; i++) {
+        const rq = lq + <usize>i * ld;
+        const ro = c0 + <usize>i * ld;
+        for (let k = i0; k < i; k++) {
+          const a = load<f64>(rq + (<usize>k << 3));
+          if (a != 0) axpyNeg(ro, c0 + <usize>k * ld, a, min(j1, k + 1) - j0);
+        }
+        divs(ro, load<f64>(rq + (<usize>i << 3)), min(j1, i + 1) - j0);
+      }
     }
   }
+}
+
+/** M = Lq⁻¹ Lp for lower-triangular n×n factors (M lower triangular), written to `out`. About n³/6 multiply-adds. */
+export function trilSolveTril(n: i32, lq: usize, lp: usize, out: usize): void {
+  trilSolveTrilCols(n, lq, lp, out, 0, (n + NB_TRSM - 1) / NB_TRSM);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -208,5 +208,12 @@ export {
   poolSize as threadPoolSize,
   type ThreadsOption,
 } from "./parallel/pool.js";
+// ── threaded dense factorisations (Node, synchronous): Cholesky and Lq⁻¹Lp on worker threads ──
+export {
+  setDenseThreads,
+  denseThreadsFor,
+  shutdownDenseThreads,
+  DENSE_THREAD_THRESHOLD,
+} from "./linalg/threaded.js";
 // ── FID from feature matrices ──
 export { frechetFromSamples } from "./estimators/fid.js";

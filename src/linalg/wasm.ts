@@ -32,6 +32,8 @@ import * as ts from "./cholesky.js";
 import type { Kernels } from "./kernels.js";
 import { kernels, setKernels, jsKernels } from "./kernels.js";
 import { invalidShape } from "../core/errors.js";
+import { decodeBase64 } from "./base64.js";
+import { denseThreadsFor, threadedPotrf, threadedTrilSolveTril } from "./threaded.js";
 
 /** The raw exports of the compiled module (pointers are byte offsets into `memory`). */
 export interface WasmKernelExports {
@@ -160,16 +162,7 @@ function wantRelaxed(): boolean {
 }
 
 function moduleBytes(relaxed: boolean): Uint8Array {
-  const text = relaxed ? kernelsWasmRelaxedBase64 : kernelsWasmBase64;
-  if (typeof atob === "function") {
-    const s = atob(text);
-    const out = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-    return out;
-  }
-  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
-  if (B) return Uint8Array.from(B.from(text, "base64"));
-  throw new Error("no base64 decoder (atob or Buffer) available");
+  return decodeBase64(relaxed ? kernelsWasmRelaxedBase64 : kernelsWasmBase64);
 }
 
 function adopt(inst: WebAssembly.Instance, relaxed: boolean): void {
@@ -338,6 +331,11 @@ export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): K
     name,
     potrf(n, a, aOff) {
       const w = n >= at.potrf ? wasmExports() : null;
+      const t = w ? denseThreadsFor(n) : 1;
+      if (t > 1) {
+        const info = threadedPotrf(n, a, aOff, t, loadedModule === "relaxed-simd");
+        if (info !== null) return info;
+      }
       const o = w ? reserve(w, n * n) : -1;
       if (!w || o < 0) return ts.potrf(n, a, aOff);
       const h = heap(w);
@@ -381,6 +379,9 @@ export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): K
     },
     trilSolveTril(n, lq, qOff, lp, pOff, out) {
       const w = n >= at.trilSolveTril ? wasmExports() : null;
+      const t = w ? denseThreadsFor(n) : 1;
+      if (t > 1 && threadedTrilSolveTril(n, lq, qOff, lp, pOff, out, t, loadedModule === "relaxed-simd"))
+        return;
       const nn = pad(n * n);
       const o = w ? reserve(w, 3 * nn) : -1;
       if (!w || o < 0) return ts.trilSolveTril(n, lq, qOff, lp, pOff, out);

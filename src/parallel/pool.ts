@@ -24,11 +24,8 @@ import { kernelsFor, wasmKernels } from "../linalg/wasm.js";
 import { workerSource } from "./generated/worker-source.js";
 import type { Job, JobSpec, KernelMode, Reply } from "./protocol.js";
 
-/** Threads for a call: a count (1 = the calling thread only) or `"auto"`. */
-export type ThreadsOption = number | "auto";
-
-/** Upper bound of an explicit `threads` value. */
-export const MAX_THREADS = 256;
+import { MAX_THREADS, type ThreadsOption } from "./threads-option.js";
+export { MAX_THREADS, type ThreadsOption };
 
 /** The slice of `node:worker_threads`' Worker the pool uses. */
 interface NodeWorker {

@@ -1,0 +1,444 @@
+/**
+ * Threaded dense factorisations under Node: the blocked Cholesky (`potrf`) and M = Lq⁻¹ Lp
+ * (`trilSolveTril`, the trace term of KL between full-covariance Gaussians) shared between the
+ * calling thread and worker threads, synchronously.
+ *
+ * - One WebAssembly memory, shared: the kernel module's shared-memory build is instantiated once
+ *   in the calling thread and once in each worker, over the same `WebAssembly.Memory`; every
+ *   instance has its own GEMM scratch region (`setScratch`). The matrix is copied in once and the
+ *   result copied out once.
+ * - The work is cut into the same steps as the single-threaded kernel (asm/kernels.ts: the
+ *   diagonal block, the panel rows, the trailing update; independent 64-column blocks of M) and
+ *   each entry gets the same operations in the same order whatever thread computes it: the
+ *   threaded results have the bits of the single-threaded WASM kernels (tested).
+ * - Synchronisation by `Atomics.wait`/`Atomics.notify` on a small shared control block: workers
+ *   sleep between phases; in each phase every thread, the caller included, takes chunks (row
+ *   ranges or column blocks) from a shared counter until none is left, then the caller waits for
+ *   the workers. A factorisation of order 1000 has 32 phases.
+ * - Node only (workers are started with `process.getBuiltinModule("node:worker_threads")`, so a
+ *   synchronous constructor can use them, and the calling thread must be allowed to block). In a
+ *   browser, and wherever a piece is missing, the single-threaded kernels run instead, with the
+ *   same results.
+ * - Workers start on the first threaded call (≈ 50–100 ms, once), are `unref()`ed (an idle pool
+ *   never keeps the process alive) and are stopped by `shutdownThreads()`. If a worker fails, the
+ *   call is recomputed in the calling thread and threading is switched off for the process.
+ */
+import {
+  kernelsWasmSharedBase64,
+  kernelsWasmSharedPages,
+  kernelsWasmSharedRelaxedBase64,
+} from "./generated/kernels-wasm.js";
+import { decodeBase64 } from "./base64.js";
+import { invalidParameter } from "../core/errors.js";
+import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
+
+/**
+ * Order from which `"auto"` threads the WASM Cholesky and Lq⁻¹Lp (measured with
+ * `node bench/threads.mjs`, Node 20, 2 cores; see bench/RESULTS.md).
+ */
+export const DENSE_THREAD_THRESHOLD = 384;
+
+/** The exports of the shared-memory build that the driver calls. */
+interface SharedExports {
+  dataPtr(): number;
+  ensure(bytes: number): number;
+  scratchBytes(): number;
+  setScratch(p: number): void;
+  potrfBlock(): number;
+  solveBlock(): number;
+  potrfDiag(n: number, a: number, k0: number, kb: number): number;
+  potrfPanel(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
+  potrfUpdate(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
+  zeroUpper(n: number, a: number, r0: number, r1: number): void;
+  trilSolveTrilCols(n: number, lq: number, lp: number, out: number, jb0: number, jb1: number): void;
+}
+
+/** The slice of `node:worker_threads`' Worker used here. */
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+// control block (Int32Array over a SharedArrayBuffer)
+const SEQ = 0; // phase counter: workers wake when it changes
+const OP = 1; // what to run: OP_PANEL, OP_UPDATE, OP_TRIL, OP_STOP
+const NEXT = 2; // next chunk to take
+const NCHUNK = 3; // chunks in this phase
+const DONE = 4; // workers done with this phase
+const ERR = 5; // a worker caught an error
+const ARGS = 8; // four int arguments (n and three pointers or n, a, k0, kb)
+const READY = 16; // one flag per worker: 1 ready, 2 failed to start
+const CTRL_INTS = READY + MAX_THREADS;
+const OP_PANEL = 1;
+const OP_UPDATE = 2;
+const OP_TRIL = 3;
+const OP_STOP = 4;
+/** Upper bound of chunks per phase (the bounds array's size). */
+const MAX_CHUNKS = 4096;
+
+/**
+ * Takes chunks of the current phase until none is left (the calling thread and every worker run
+ * this same function; the worker's copy is its source text, so it must not use anything from
+ * outside its parameters).
+ */
+function drain(ex: SharedExports, ctrl: Int32Array, bounds: Int32Array): void {
+  const op = Atomics.load(ctrl, 1);
+  const n = ctrl[8];
+  const p1 = ctrl[9] >>> 0;
+  const p2 = ctrl[10] >>> 0;
+  const p3 = ctrl[11] >>> 0;
+  const total = Atomics.load(ctrl, 3);
+  for (;;) {
+    const c = Atomics.add(ctrl, 2, 1);
+    if (c >= total) return;
+    const lo = bounds[2 * c];
+    const hi = bounds[2 * c + 1];
+    if (op === 1) ex.potrfPanel(n, p1, p2, p3, lo, hi);
+    else if (op === 2) ex.potrfUpdate(n, p1, p2, p3, lo, hi);
+    else if (op === 3) ex.trilSolveTrilCols(n, p1, p2, p3, lo, hi);
+  }
+}
+
+/** The worker's script (CommonJS, run with `eval: true`). */
+function workerScript(): string {
+  return `"use strict";
+// started with eval: true, as CommonJS or (under --input-type=module) as a module: no require
+const { workerData } = process.getBuiltinModule("node:worker_threads");
+const { module, memory, control, bounds: boundsBuffer, slot, scratch } = workerData;
+const ctrl = new Int32Array(control);
+const bounds = new Int32Array(boundsBuffer);
+const drain = ${drain.toString()};
+// phase 0 is "none yet": the caller starts phases only after every worker is ready, so reading
+// the counter after signalling could miss the first one
+let seen = 0;
+let ex = null;
+try {
+  ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  ex.setScratch(scratch);
+  Atomics.store(ctrl, ${READY} + slot, 1);
+} catch (e) {
+  Atomics.store(ctrl, ${READY} + slot, 2);
+}
+Atomics.notify(ctrl, ${READY} + slot);
+while (ex) {
+  Atomics.wait(ctrl, ${SEQ}, seen);
+  seen = Atomics.load(ctrl, ${SEQ});
+  if (Atomics.load(ctrl, ${OP}) === ${OP_STOP}) break;
+  try {
+    drain(ex, ctrl, bounds);
+  } catch (e) {
+    Atomics.store(ctrl, ${ERR}, 1);
+  }
+  Atomics.add(ctrl, ${DONE}, 1);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+}
+
+interface Pool {
+  relaxed: boolean;
+  memory: WebAssembly.Memory;
+  ex: SharedExports;
+  heap: Float64Array;
+  ctrl: Int32Array;
+  bounds: Int32Array;
+  workers: NodeWorker[];
+  /** Start of the region for arrays (after the workers' scratch regions). */
+  arrays: number;
+}
+
+interface NodeEnv {
+  Worker: new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+  parallelism: number;
+}
+
+let setting: ThreadsOption = "auto";
+let env: NodeEnv | null | undefined;
+let pool: Pool | null = null;
+/** Set when starting workers or a phase failed: no more threading in this process. */
+let broken: string | undefined;
+
+/** node:worker_threads and node:os, synchronously (Node ≥ 20.16), or null. */
+function nodeEnv(): NodeEnv | null {
+  if (env !== undefined) return env;
+  env = null;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== "function" || typeof SharedArrayBuffer !== "function") return env;
+  try {
+    const wt = proc.getBuiltinModule("node:worker_threads") as { Worker?: NodeEnv["Worker"] } | undefined;
+    const os = proc.getBuiltinModule("node:os") as
+      { availableParallelism?: () => number; cpus: () => unknown[] } | undefined;
+    if (!wt?.Worker || !os) return env;
+    const parallelism = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+    env = { Worker: wt.Worker, parallelism: Math.max(1, parallelism) };
+  } catch {
+    env = null;
+  }
+  return env;
+}
+
+/**
+ * Sets how many threads the WASM Cholesky and Lq⁻¹Lp use (Node; elsewhere they always run in
+ * the calling thread): `"auto"` (the default) uses every core (`os.availableParallelism()`) for
+ * orders ≥ {@link DENSE_THREAD_THRESHOLD} and one thread below; an integer n ≥ 2 uses n threads
+ * (the caller and n − 1 workers) at every order the WASM kernels handle; 1 never uses workers.
+ * Any setting gives the same bits. Throws `InvalidParameter` for anything else.
+ *
+ * @example
+ * setDenseThreads(1); // single-threaded factorisations
+ */
+export function setDenseThreads(threads: ThreadsOption = "auto"): void {
+  if (
+    threads !== "auto" &&
+    !(typeof threads === "number" && Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)
+  ) {
+    throw invalidParameter("threads", `"auto" or an integer in [1, ${MAX_THREADS}]`, threads);
+  }
+  setting = threads;
+}
+
+/**
+ * How many threads a WASM factorisation of order n would use now (1 when threading is not
+ * available here: not Node ≥ 20.16, no SharedArrayBuffer, or an earlier worker failure).
+ */
+export function denseThreadsFor(n: number): number {
+  if (setting === 1 || broken !== undefined) return 1;
+  if (setting === "auto" && !(n >= DENSE_THREAD_THRESHOLD)) return 1;
+  const e = nodeEnv();
+  if (!e) return 1;
+  return setting === "auto" ? e.parallelism : setting;
+}
+
+/** Why threading is off for good in this process, if it is. */
+export function denseThreadsError(): string | undefined {
+  return broken;
+}
+
+/** Stops the workers (the next threaded call starts new ones). */
+export function shutdownDenseThreads(): void {
+  const p = pool;
+  pool = null;
+  if (!p) return;
+  Atomics.store(p.ctrl, OP, OP_STOP);
+  Atomics.add(p.ctrl, SEQ, 1);
+  Atomics.notify(p.ctrl, SEQ);
+  for (const w of p.workers) void w.terminate();
+}
+
+/** Waits until ctrl[i] ≠ old, giving up (false) after `ms` without a change. */
+function waitChange(ctrl: Int32Array, i: number, old: number, ms: number): boolean {
+  return Atomics.wait(ctrl, i, old, ms) !== "timed-out" || Atomics.load(ctrl, i) !== old;
+}
+
+/** Starts the pool for `threads` threads (the caller and threads − 1 workers), or returns null. */
+function ensurePool(threads: number, relaxed: boolean): Pool | null {
+  if (pool && (pool.relaxed !== relaxed || pool.workers.length < threads - 1)) shutdownDenseThreads();
+  if (pool) return pool;
+  const e = nodeEnv();
+  if (!e) return null;
+  const workers: NodeWorker[] = [];
+  try {
+    const memory = new WebAssembly.Memory({
+      initial: kernelsWasmSharedPages.initial,
+      maximum: kernelsWasmSharedPages.maximum,
+      shared: true,
+    });
+    const bytes = decodeBase64(relaxed ? kernelsWasmSharedRelaxedBase64 : kernelsWasmSharedBase64);
+    const module = new WebAssembly.Module(bytes as BufferSource);
+    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
+    const control = new SharedArrayBuffer(CTRL_INTS * 4);
+    const boundsBuffer = new SharedArrayBuffer(MAX_CHUNKS * 2 * 4);
+    const ctrl = new Int32Array(control);
+    const S = ex.scratchBytes();
+    const base = ex.dataPtr();
+    const count = threads - 1;
+    if (!ex.ensure(count * S)) throw new Error("could not allocate the workers' scratch memory");
+    const script = workerScript();
+    for (let slot = 0; slot < count; slot++) {
+      const w = new e.Worker(script, {
+        eval: true,
+        workerData: { module, memory, control, bounds: boundsBuffer, slot, scratch: base + slot * S },
+      });
+      w.unref();
+      workers.push(w);
+    }
+    for (let slot = 0; slot < count; slot++) {
+      const deadline = Date.now() + 10_000;
+      while (Atomics.load(ctrl, READY + slot) === 0 && Date.now() < deadline) {
+        Atomics.wait(ctrl, READY + slot, 0, 1000);
+      }
+      const state = Atomics.load(ctrl, READY + slot);
+      if (state !== 1)
+        throw new Error(state === 2 ? "a worker could not load the kernels" : "a worker did not start");
+    }
+    pool = {
+      relaxed,
+      memory,
+      ex,
+      heap: new Float64Array(memory.buffer),
+      ctrl,
+      bounds: new Int32Array(boundsBuffer),
+      workers,
+      arrays: base + count * S,
+    };
+    return pool;
+  } catch (err) {
+    for (const w of workers) void w.terminate();
+    broken = `starting worker threads failed: ${err instanceof Error ? err.message : String(err)}`;
+    return null;
+  }
+}
+
+/** A view of the pool's memory for `doubles` values from its array region, growing it; null if it cannot grow. */
+function region(p: Pool, doubles: number): Float64Array | null {
+  if (!p.ex.ensure(p.arrays - p.ex.dataPtr() + doubles * 8)) return null;
+  if (p.heap.length * 8 !== p.memory.buffer.byteLength) p.heap = new Float64Array(p.memory.buffer);
+  return p.heap;
+}
+
+/**
+ * Runs one phase: `chunks` ranges [lo, hi) of operation `op` on args, shared by the calling
+ * thread and the workers. Returns false when a worker failed or stalled.
+ */
+function phase(p: Pool, op: number, args: readonly number[], ranges: readonly number[]): boolean {
+  const { ctrl, bounds } = p;
+  const chunks = ranges.length / 2;
+  for (let i = 0; i < ranges.length; i++) bounds[i] = ranges[i];
+  for (let i = 0; i < 4; i++) ctrl[ARGS + i] = args[i] | 0;
+  Atomics.store(ctrl, OP, op);
+  Atomics.store(ctrl, NCHUNK, chunks);
+  Atomics.store(ctrl, NEXT, 0);
+  Atomics.store(ctrl, DONE, 0);
+  Atomics.add(ctrl, SEQ, 1);
+  Atomics.notify(ctrl, SEQ);
+  drain(p.ex, ctrl, bounds);
+  const want = p.workers.length;
+  let done = Atomics.load(ctrl, DONE);
+  let lastNext = Atomics.load(ctrl, NEXT);
+  let idle = 0;
+  while (done < want) {
+    if (waitChange(ctrl, DONE, done, 1000)) idle = 0;
+    else {
+      // no worker finished within a second: fine while chunks are still being taken or the
+      // phase's chunks are long; a minute without any progress means a worker is gone
+      const next = Atomics.load(ctrl, NEXT);
+      idle = next === lastNext ? idle + 1 : 0;
+      lastNext = next;
+      if (idle >= 60) return false;
+    }
+    done = Atomics.load(ctrl, DONE);
+  }
+  return Atomics.load(ctrl, ERR) === 0;
+}
+
+/** `count` ranges splitting [lo, hi) evenly (none empty). */
+function evenRanges(lo: number, hi: number, count: number): number[] {
+  const out: number[] = [];
+  const k = Math.max(1, Math.min(count, hi - lo));
+  for (let c = 0; c < k; c++) {
+    const a = lo + Math.floor(((hi - lo) * c) / k);
+    const b = lo + Math.floor(((hi - lo) * (c + 1)) / k);
+    if (b > a) out.push(a, b);
+  }
+  return out;
+}
+
+/** Ranges of rows of [lo, hi) with about equal lower-triangle area below row lo (trailing update). */
+function triangleRanges(lo: number, hi: number, count: number): number[] {
+  const m = hi - lo;
+  const out: number[] = [];
+  let prev = lo;
+  for (let c = 1; c <= count; c++) {
+    const next = c === count ? hi : lo + Math.round(m * Math.sqrt(c / count));
+    if (next > prev) {
+      out.push(prev, next);
+      prev = next;
+    }
+  }
+  return out;
+}
+
+/** Below this many multiply-adds a phase runs in the calling thread alone (waking workers costs more). */
+const MIN_PHASE_WORK = 1 << 17;
+
+function fail(message: string): null {
+  broken = message;
+  shutdownDenseThreads();
+  return null;
+}
+
+/**
+ * Threaded in-place lower Cholesky of the n×n matrix at a[aOff…] (the contract of the WASM
+ * `potrf`: 0 or the 1-based failing pivot; the upper triangle zeroed on success; the matrix
+ * written back in both cases). Returns null, with `a` untouched, when threading is unavailable.
+ */
+export function threadedPotrf(
+  n: number,
+  a: Float64Array,
+  aOff: number,
+  threads: number,
+  relaxed: boolean,
+): number | null {
+  const p = ensurePool(threads, relaxed);
+  if (!p) return null;
+  const h = region(p, n * n);
+  if (!h) return null;
+  const o = p.arrays >>> 3;
+  h.set(a.subarray(aOff, aOff + n * n), o);
+  const ptr = p.arrays;
+  const ex = p.ex;
+  const nb = ex.potrfBlock();
+  const t = p.workers.length + 1;
+  let info = 0;
+  for (let k0 = 0; k0 < n; k0 += nb) {
+    const kb = Math.min(nb, n - k0);
+    info = ex.potrfDiag(n, ptr, k0, kb);
+    if (info !== 0) break;
+    const c0 = k0 + kb;
+    if (c0 === n) break;
+    const below = n - c0;
+    const args = [n, ptr, k0, kb];
+    if (below * kb * kb < 2 * MIN_PHASE_WORK) ex.potrfPanel(n, ptr, k0, kb, c0, n);
+    else if (!phase(p, OP_PANEL, args, evenRanges(c0, n, 4 * t)))
+      return fail("a worker thread failed in the Cholesky panel");
+    if (below * below * kb < 2 * MIN_PHASE_WORK) ex.potrfUpdate(n, ptr, k0, kb, c0, n);
+    else if (!phase(p, OP_UPDATE, args, triangleRanges(c0, n, 4 * t)))
+      return fail("a worker thread failed in the Cholesky update");
+  }
+  if (info === 0) ex.zeroUpper(n, ptr, 0, n);
+  a.set(p.heap.subarray(o, o + n * n), aOff);
+  return info;
+}
+
+/**
+ * Threaded M = Lq⁻¹ Lp (the contract of the WASM `trilSolveTril`): writes out[0…n²). Returns
+ * false, with `out` untouched, when threading is unavailable.
+ */
+export function threadedTrilSolveTril(
+  n: number,
+  lq: Float64Array,
+  qOff: number,
+  lp: Float64Array,
+  pOff: number,
+  out: Float64Array,
+  threads: number,
+  relaxed: boolean,
+): boolean {
+  const p = ensurePool(threads, relaxed);
+  if (!p) return false;
+  const nn = (n * n + 7) & ~7;
+  const h = region(p, 3 * nn);
+  if (!h) return false;
+  const o = p.arrays >>> 3;
+  h.set(lq.subarray(qOff, qOff + n * n), o);
+  h.set(lp.subarray(pOff, pOff + n * n), o + nn);
+  const blocks = Math.ceil(n / p.ex.solveBlock());
+  const ranges: number[] = [];
+  for (let j = 0; j < blocks; j++) ranges.push(j, j + 1); // the costliest (leftmost) first
+  if (!phase(p, OP_TRIL, [n, p.arrays, p.arrays + nn * 8, p.arrays + 2 * nn * 8], ranges)) {
+    fail("a worker thread failed in Lq⁻¹Lp");
+    return false;
+  }
+  out.set(p.heap.subarray(o + 2 * nn, o + 2 * nn + n * n), 0);
+  return true;
+}

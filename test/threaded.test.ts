@@ -1,0 +1,268 @@
+/**
+ * Threaded dense factorisations (src/linalg/threaded.ts): the Cholesky and Lq⁻¹Lp shared with
+ * worker threads over one WebAssembly memory must give the bits of the single-threaded WASM
+ * kernels, for every thread count and order (panel and column-block edges included), report the
+ * same failing pivot, and never keep the process alive.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { KullbackError } from "../src/core/errors.js";
+import { Random } from "../src/core/random.js";
+import { MultivariateNormal } from "../src/distributions/multivariate-normal.js";
+import { kl } from "../src/kl/registry.js";
+import * as ts from "../src/linalg/cholesky.js";
+import {
+  DENSE_THREAD_THRESHOLD,
+  denseThreadsError,
+  denseThreadsFor,
+  setDenseThreads,
+  shutdownDenseThreads,
+} from "../src/linalg/threaded.js";
+import { createWasmKernels, defaultKernels, enableWasm, initWasmSync } from "../src/linalg/wasm.js";
+
+// WASM at every size, so that small orders (fast tests) exercise the threaded path
+const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 });
+
+function spd(n: number, seed: number): Float64Array {
+  const rng = new Random(seed);
+  const g = Float64Array.from({ length: n * n }, () => rng.normal());
+  const c = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += g[i * n + k] * g[j * n + k];
+      c[i * n + j] = c[j * n + i] = s / n + (i === j ? 0.1 : 0);
+    }
+  }
+  return c;
+}
+
+function sameBits(a: Float64Array, b: Float64Array): number {
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) diff++;
+  return diff + Math.abs(a.length - b.length);
+}
+
+afterEach(() => setDenseThreads("auto"));
+afterAll(() => {
+  shutdownDenseThreads();
+  defaultKernels();
+});
+
+describe("threaded dense kernels (Node worker threads, shared WebAssembly memory)", () => {
+  it("are available under this Node", () => {
+    expect(initWasmSync()).toBe(true);
+    setDenseThreads(2);
+    expect(denseThreadsFor(10)).toBe(2);
+    expect(denseThreadsError()).toBeUndefined();
+  });
+
+  it("Cholesky: the bits of the single-threaded kernel for 2 and 3 threads, at panel edges", () => {
+    for (const n of [1, 63, 64, 65, 129, 200, 300]) {
+      const c = spd(n, n);
+      setDenseThreads(1);
+      const one = c.slice();
+      expect(wasmAll.potrf(n, one, 0)).toBe(0);
+      for (const t of [2, 3]) {
+        setDenseThreads(t);
+        const many = c.slice();
+        expect(wasmAll.potrf(n, many, 0)).toBe(0);
+        expect(sameBits(one, many), `n=${n} threads=${t}`).toBe(0);
+      }
+      // and a factor, to round-off, of the TypeScript kernel's
+      const tsL = c.slice();
+      ts.potrf(n, tsL, 0);
+      let err = 0;
+      for (let i = 0; i < n * n; i++) err = Math.max(err, Math.abs(tsL[i] - one[i]));
+      expect(err).toBeLessThan(1e-12);
+    }
+  });
+
+  it("Cholesky at an offset, leaving the rest of the array alone", () => {
+    const n = 150;
+    const c = spd(n, 3);
+    const buf = new Float64Array(n * n + 20).fill(7);
+    buf.set(c, 10);
+    setDenseThreads(2);
+    expect(wasmAll.potrf(n, buf, 10)).toBe(0);
+    setDenseThreads(1);
+    const one = c.slice();
+    wasmAll.potrf(n, one, 0);
+    expect(sameBits(buf.subarray(10, 10 + n * n), one)).toBe(0);
+    expect([...buf.subarray(0, 10), ...buf.subarray(10 + n * n)].every((v) => v === 7)).toBe(true);
+  });
+
+  it("a matrix that is not positive definite: the same failing pivot and written-back matrix", () => {
+    const n = 200;
+    const c = spd(n, 5);
+    c[150 * n + 150] = -1; // the leading minor of order 151 fails
+    setDenseThreads(1);
+    const one = c.slice();
+    const infoOne = wasmAll.potrf(n, one, 0);
+    setDenseThreads(2);
+    const many = c.slice();
+    const infoMany = wasmAll.potrf(n, many, 0);
+    expect(infoOne).toBe(151);
+    expect(infoMany).toBe(151);
+    expect(sameBits(one, many)).toBe(0);
+  });
+
+  it("Lq⁻¹Lp: the bits of the single-threaded kernel, at column-block edges", () => {
+    for (const n of [5, 64, 65, 128, 191, 260]) {
+      const lq = spd(n, 10 + n);
+      const lp = spd(n, 20 + n);
+      ts.potrf(n, lq, 0);
+      ts.potrf(n, lp, 0);
+      setDenseThreads(1);
+      const one = new Float64Array(n * n).fill(NaN);
+      wasmAll.trilSolveTril(n, lq, 0, lp, 0, one);
+      for (const t of [2, 4]) {
+        setDenseThreads(t);
+        const many = new Float64Array(n * n).fill(NaN);
+        wasmAll.trilSolveTril(n, lq, 0, lp, 0, many);
+        expect(sameBits(one, many), `n=${n} threads=${t}`).toBe(0);
+      }
+      const ref = new Float64Array(n * n);
+      ts.trilSolveTril(n, lq, 0, lp, 0, ref);
+      let err = 0;
+      let scale = 0;
+      for (let i = 0; i < n * n; i++) {
+        err = Math.max(err, Math.abs(ref[i] - one[i]));
+        scale = Math.max(scale, Math.abs(ref[i]));
+      }
+      expect(err / scale).toBeLessThan(1e-11);
+      // strictly upper part exactly zero
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(one[i * n + j]).toBe(0);
+    }
+  });
+
+  it("KL between full-covariance Gaussians (public API): the same bits with 1 and 2 threads", () => {
+    enableWasm();
+    try {
+      const d = 260;
+      const rng = new Random(11);
+      const m0 = Float64Array.from({ length: d }, () => rng.normal());
+      const m1 = Float64Array.from({ length: d }, () => rng.normal());
+      const s0 = { data: spd(d, 1), shape: [d, d] };
+      const s1 = { data: spd(d, 2), shape: [d, d] };
+      const kept = s0.data.slice();
+      const value = (t: number): number => {
+        setDenseThreads(t);
+        return kl(
+          MultivariateNormal.fromCovariance(m0, s0),
+          MultivariateNormal.fromCovariance(m1, s1),
+        ) as number;
+      };
+      const one = value(1);
+      expect(Number.isFinite(one) && one > 0).toBe(true);
+      expect(Object.is(value(2), one)).toBe(true);
+      expect(Object.is(value(3), one)).toBe(true);
+      expect(sameBits(s0.data, kept)).toBe(0); // input not mutated
+    } finally {
+      defaultKernels();
+    }
+  });
+
+  it("a non-positive-definite covariance raises NotPositiveDefinite with threads too", () => {
+    enableWasm();
+    try {
+      const d = 200;
+      const c = spd(d, 9);
+      c[120 * d + 120] = -5;
+      setDenseThreads(2);
+      let err: unknown;
+      try {
+        MultivariateNormal.fromCovariance(new Float64Array(d), { data: c, shape: [d, d] });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(KullbackError);
+      expect((err as KullbackError).code).toBe("NotPositiveDefinite");
+      expect((err as KullbackError).message).toMatch(/121/);
+    } finally {
+      defaultKernels();
+    }
+  });
+
+  it('"auto" threads only from DENSE_THREAD_THRESHOLD; 1 never', () => {
+    setDenseThreads("auto");
+    expect(denseThreadsFor(DENSE_THREAD_THRESHOLD - 1)).toBe(1);
+    expect(denseThreadsFor(DENSE_THREAD_THRESHOLD)).toBeGreaterThanOrEqual(1);
+    setDenseThreads(1);
+    expect(denseThreadsFor(5000)).toBe(1);
+  });
+
+  it("a stopped pool restarts on the next call", () => {
+    const n = 130;
+    const c = spd(n, 4);
+    setDenseThreads(2);
+    const a = c.slice();
+    wasmAll.potrf(n, a, 0);
+    shutdownDenseThreads();
+    const b = c.slice();
+    wasmAll.potrf(n, b, 0);
+    expect(sameBits(a, b)).toBe(0);
+    expect(denseThreadsError()).toBeUndefined();
+  });
+
+  it("rejects bad thread counts, naming the argument and the value", () => {
+    for (const bad of [0, -1, 1.5, 257, Number.NaN, "two"]) {
+      let err: unknown;
+      try {
+        setDenseThreads(bad as number);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(KullbackError);
+      expect((err as KullbackError).code).toBe("InvalidParameter");
+      expect((err as KullbackError).message).toMatch(/threads/);
+    }
+  });
+});
+
+describe("threaded dense kernels in a child process", () => {
+  const dist = new URL("../dist/index.js", import.meta.url).href;
+  const run = (flags: string[], body: string): { status: number | null; out: string; ms: number } => {
+    const t0 = Date.now();
+    const r = spawnSync(
+      process.execPath,
+      [...flags, "--input-type=module", "-e", `import * as kb from ${JSON.stringify(dist)};\n${body}`],
+      {
+        encoding: "utf8",
+        timeout: 60_000,
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+      },
+    );
+    if (r.status !== 0) throw new Error(`child node failed (${r.status}): ${r.stderr}`);
+    return { status: r.status, out: r.stdout.trim(), ms: Date.now() - t0 };
+  };
+  const body = `
+const d = 400;
+const rng = new kb.Random(3);
+const g = () => { const a = Float64Array.from({ length: d * d }, () => rng.normal());
+  const c = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) { let s = 0; for (let k = 0; k < d; k++) s += a[i*d+k]*a[j*d+k]; c[i*d+j] = c[j*d+i] = s / d + (i === j ? 0.1 : 0); }
+  return { data: c, shape: [d, d] }; };
+const S0 = g(), S1 = g(), m = new Float64Array(d);
+const v = (t) => { kb.setDenseThreads(t); return kb.kl(kb.MultivariateNormal.fromCovariance(m, S0), kb.MultivariateNormal.fromCovariance(m, S1)); };
+const one = v(1), two = v(2);
+console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d) }));
+`;
+
+  it("the idle pool does not keep the process alive (the child exits by itself)", () => {
+    const r = run([], body);
+    const o = JSON.parse(r.out) as { one: number; two: number; threads: number };
+    expect(o.threads).toBe(2);
+    expect(Object.is(o.one, o.two)).toBe(true);
+  });
+
+  it("with the relaxed-SIMD build (fused multiply-add): threaded bits equal single-threaded ones", () => {
+    const r = run(
+      ["--experimental-wasm-relaxed-simd"],
+      `${body}\nif (kb.wasmStatus().module !== "relaxed-simd") throw new Error("relaxed build not loaded");`,
+    );
+    const o = JSON.parse(r.out) as { one: number; two: number };
+    expect(Object.is(o.one, o.two)).toBe(true);
+  });
+});

@@ -8,6 +8,8 @@
  *
  *   npx tsup && node bench/parallel.mjs              # everything (several minutes)
  *   node bench/parallel.mjs P4 P5 diag threshold     # pick sections (P4small = 5000² only)
+ *   node bench/parallel.mjs dense                    # threaded Cholesky, Lq⁻¹Lp and KL(MVN‖MVN):
+ *                                                    # setDenseThreads(1) vs setDenseThreads(THREADS)
  *
  * Times are the best of `REPS` (default 2) runs, single- and multi-threaded runs alternating;
  * the pool is warmed up first (worker start-up, a one-off of ≈ 30 ms per worker, is not
@@ -48,8 +50,8 @@ function gaussian(n, d, seed, shift = 0) {
  * machine shared with other work, alternating gives both the same chance of a quiet moment.
  */
 async function pair(single, multi, reps = REPS) {
-  const s = { t: Infinity, cpu: Infinity, value: undefined };
-  const m = { t: Infinity, cpu: Infinity, value: undefined };
+  const s = { t: Infinity, cpu: Infinity, value: undefined, all: [] };
+  const m = { t: Infinity, cpu: Infinity, value: undefined, all: [] };
   for (let r = 0; r < reps; r++) {
     for (const [fn, acc] of [
       [single, s],
@@ -58,7 +60,8 @@ async function pair(single, multi, reps = REPS) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       acc.value = await fn();
-      acc.t = Math.min(acc.t, performance.now() - t0);
+      acc.all.push(performance.now() - t0);
+      acc.t = Math.min(acc.t, acc.all[acc.all.length - 1]);
       const c = process.cpuUsage(c0); // all threads of the process, workers included
       acc.cpu = Math.min(acc.cpu, (c.user + c.system) / 1000);
     }
@@ -194,7 +197,76 @@ async function threshold() {
   }
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * Threaded dense factorisations (synchronous; src/linalg/threaded.ts): the WASM Cholesky, M =
+ * Lq⁻¹Lp and a whole KL(MVN‖MVN) from covariances (two Cholesky, one Lq⁻¹Lp: P3), with
+ * setDenseThreads(1) and setDenseThreads(THREADS), alternating, DENSE_REPS (default 9) runs
+ * each; best and median. Bits compared.
+ */
+async function dense() {
+  const { kernelsFor, setDenseThreads, MultivariateNormal, kl } = kb;
+  const reps = Number(process.env.DENSE_REPS ?? 9);
+  const spd = (n, seed) => {
+    const g = gaussian(n, n, seed).data;
+    const c = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let t = 0;
+        for (let k = 0; k < n; k++) t += g[i * n + k] * g[j * n + k];
+        c[i * n + j] = c[j * n + i] = t / n + (i === j ? 0.5 : 0);
+      }
+    }
+    return c;
+  };
+  const run = (t, fn) => () => {
+    setDenseThreads(t);
+    return fn();
+  };
+  const line = (label, s, m, same) => {
+    row(label, s, m, same);
+    console.log(
+      `${"".padEnd(48)} medians: 1 thread ${fmt(median(s.all))}, ${THREADS} threads ${fmt(median(m.all))} (${(median(s.all) / median(m.all)).toFixed(2)}×)`,
+    );
+  };
+  for (const n of [256, 384, 512, 768, 1000, 1500, 2000]) {
+    const k = kernelsFor(n);
+    const c0 = spd(n, 21);
+    const c1 = spd(n, 22);
+    const l0 = c0.slice();
+    k.potrf(n, l0, 0);
+    const chol = () => {
+      const a = c0.slice();
+      k.potrf(n, a, 0);
+      return a;
+    };
+    const tril = () => {
+      const out = new Float64Array(n * n);
+      k.trilSolveTril(n, l0, 0, l0, 0, out);
+      return out;
+    };
+    const m0 = new Float64Array(n).fill(0.1);
+    const m1 = new Float64Array(n);
+    const klv = () =>
+      kl(
+        MultivariateNormal.fromCovariance(m0, { data: c0, shape: [n, n] }),
+        MultivariateNormal.fromCovariance(m1, { data: c1, shape: [n, n] }),
+      );
+    const warmup = run(THREADS, chol);
+    warmup();
+    let [s, m] = await pair(run(1, chol), run(THREADS, chol), reps);
+    line(`dense: Cholesky n=${n}`, s, m, identical(s.value, m.value));
+    [s, m] = await pair(run(1, tril), run(THREADS, tril), reps);
+    line(`dense: Lq⁻¹Lp n=${n}`, s, m, identical(s.value, m.value));
+    [s, m] = await pair(run(1, klv), run(THREADS, klv), reps);
+    line(`dense: KL(MVN‖MVN) from covariances d=${n}`, s, m, Object.is(s.value, m.value));
+  }
+  setDenseThreads("auto");
+}
+
 await warm();
+if (on("dense")) await dense();
 if (on("threshold")) await threshold();
 if (on("P4") || on("P4small")) {
   disableWasm();

@@ -275,10 +275,20 @@ if (wants("P3")) {
     const x = readInputs(pr);
     const run = () =>
       kl(MultivariateNormal.fromCovariance(x.m0, x.S0), MultivariateNormal.fromCovariance(x.m1, x.S1));
-    const t = bestOf(run, 2, 0.2, (v) => checkValue(`P3 d=${d}`, v, pr.value, 1e-8));
+    const t = bestOf(run, 4, 0.2, (v) => checkValue(`P3 d=${d}`, v, pr.value, 1e-8));
     const pt = timings(pr, ["scipy_cholesky", "scipy_cholesky@2t", "torch_kl_divergence"]);
-    report("P3", `one KL(MVN‖MVN) from covariances, d=${d}, default kernels (WASM from order 256)`, t, pt);
+    report(
+      "P3",
+      `one KL(MVN‖MVN) from covariances, d=${d}, default (WASM from order 256, ${kb.denseThreadsFor(d)} threads)`,
+      t,
+      pt,
+    );
     const row = { d, t, peers: { scipy: pr.scipy_cholesky, torch: pr.torch_kl_divergence } };
+    kb.setDenseThreads(1);
+    const t1 = bestOf(run, 4, 0.2, (v) => checkValue(`P3 d=${d} (1 thread)`, v, pr.value, 1e-8));
+    kb.setDenseThreads("auto");
+    report("P3", `same, one thread (setDenseThreads(1)), d=${d}`, t1, pt);
+    row.oneThread = t1;
     const tt = withTs(() => bestOf(run, 1, 0.2, (v) => checkValue(`P3 d=${d} (TS)`, v, pr.value, 1e-8)));
     if (tt) {
       report("P3", `same, pure TypeScript (disableWasm()), d=${d}`, tt, pt);

@@ -459,6 +459,28 @@ describe("errors and validation", () => {
     }
   });
 
+  it("an asymmetric covariance names the first offending entry in row-major order (tiled check)", () => {
+    const d = 70;
+    const c = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) c[i * d + i] = 2;
+    c[65 * d + 3] = 0.5; // tile (64.., 0..) holds [65, 3] ...
+    c[40 * d + 33] = 0.25; // ... but [40, 33] comes first row-major
+    try {
+      MultivariateNormal.fromCovariance(new Float64Array(d), { data: c, shape: [d, d] });
+      expect.unreachable();
+    } catch (e) {
+      const err = e as KullbackError;
+      expect(err.code).toBe("NotPositiveDefinite");
+      expect(err.message).toMatch(/not symmetric: entry \[40, 33\] = 0.25 but \[33, 40\] = 0/);
+    }
+    // symmetric to 1e-10 relative passes
+    c[65 * d + 3] = 0;
+    c[40 * d + 33] = 1e-11;
+    expect(() =>
+      MultivariateNormal.fromCovariance(new Float64Array(d), { data: c, shape: [d, d] }),
+    ).not.toThrow();
+  });
+
   it("negative scale names the argument, the index and the value", () => {
     try {
       new Normal([0, 0], [1, -2]);

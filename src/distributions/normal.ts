@@ -29,7 +29,7 @@ export class Normal extends LocationScale {
   }
 
   mean(): number | NDArray {
-    return result(Float64Array.from(this.loc), this.batchShape);
+    return result(this.loc.slice(), this.batchShape);
   }
 
   variance(): number | NDArray {

@@ -653,7 +653,7 @@ const TRIANGULAR_BLOCK = 256;
  */
 function traceSqrtCholesky(d: number, a: Float64Array, b: Float64Array, index: number[]): number | undefined {
   // errors name "b" (Σ₂); the caller maps it to the public argument name
-  const L = Float64Array.from(a);
+  const L = a.slice();
   if (kernelsFor(d).potrf(d, L, 0) !== 0) return undefined;
   const backend = gemmBackendFor(d);
   const Lt = new Float64Array(d * d);

@@ -794,7 +794,7 @@ export function knnKlOneSample(
     logQ[i] = v;
   }
   const method = resolveMethod(options.method, d, n);
-  const X = Float64Array.from(xs.data);
+  const X = xs.data.slice();
   const e = normaliseScale([X]);
   const rho = knnSquared(X, n, X, n, d, k, true, method);
   let dup = 0;

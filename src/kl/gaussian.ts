@@ -195,7 +195,7 @@ function traceInvProduct(fp: GaussianForm, bp: number, fq: GaussianForm, bq: num
   if (cq.kind === "tril") {
     let t = 0;
     if (S) {
-      const x = Float64Array.from(S);
+      const x = S.slice();
       k.trsmLower(d, s, cq.L, bq * d * d, x, 0);
       for (let i = 0; i < x.length; i++) t += x[i] * x[i];
     }

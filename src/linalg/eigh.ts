@@ -789,7 +789,7 @@ export function eigh(n: number, a: ArrayLike<number>): { values: Float64Array; v
   if (a.length !== n * n) {
     throw invalidShape("matrix", `expected ${n * n} entries for n = ${n}, got ${a.length}`, a.length);
   }
-  const work = Float64Array.from(a);
+  const work = a instanceof Float64Array ? a.slice() : Float64Array.from(a);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   eighInPlace(n, work, 0, values, 0, vectors, 0);

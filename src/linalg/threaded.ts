@@ -33,10 +33,13 @@ import { invalidParameter } from "../core/errors.js";
 import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
 
 /**
- * Order from which `"auto"` threads the WASM Cholesky and Lq⁻¹Lp (measured with
- * `node bench/threads.mjs`, Node 20, 2 cores; see bench/RESULTS.md).
+ * Order from which `"auto"` threads the WASM Cholesky and Lq⁻¹Lp. Measured with
+ * `node bench/parallel.mjs dense` (Node 20, 2 cores, 9 alternating runs; 1-thread time / 2-thread
+ * time for a whole KL(MVN‖MVN) from covariances): 0.83–0.86× at d = 384 (waking the workers for
+ * 2·⌈n/64⌉ phases costs more than the split saves), 1.14–1.18× at 512, 1.65× at 768, 1.3–1.5× at
+ * 1000–2000.
  */
-export const DENSE_THREAD_THRESHOLD = 384;
+export const DENSE_THREAD_THRESHOLD = 512;
 
 /** The exports of the shared-memory build that the driver calls. */
 interface SharedExports {

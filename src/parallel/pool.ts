@@ -21,6 +21,7 @@
 import { KullbackError, invalidParameter, type ErrorCode } from "../core/errors.js";
 import { jsKernels, kernels } from "../linalg/kernels.js";
 import { kernelsFor, wasmKernels } from "../linalg/wasm.js";
+import { shutdownDenseThreads } from "../linalg/threaded.js";
 import { workerSource } from "./generated/worker-source.js";
 import type { Job, JobSpec, KernelMode, Reply } from "./protocol.js";
 
@@ -258,12 +259,14 @@ export async function runJob(spec: JobSpec, threads: number): Promise<void> {
 }
 
 /**
- * Terminates the worker threads of the pool (they are re-created on the next threaded call).
- * Not needed for the process to exit: idle workers never keep it alive.
+ * Terminates the worker threads of the pool and those of the threaded dense factorisations
+ * (both are re-created on the next threaded call). Not needed for the process to exit: idle
+ * workers never keep it alive.
  *
  * @example await shutdownThreads();
  */
 export async function shutdownThreads(): Promise<void> {
+  shutdownDenseThreads();
   const old = slots;
   slots = [];
   for (const s of old) s.dead = true;

@@ -301,4 +301,48 @@ describe("asArray copies every input form", () => {
     expect(asArray({ data: f64, shape: [3, 1] }, "x").shape).toEqual([3, 1]);
     expect(() => asArray({ data: f64, shape: [2] }, "x")).toThrow(/needs 2/);
   });
+
+  it("nested arrays: vectors, matrices and deeper; bad elements and ragged rows are located", () => {
+    expect(Array.from(asArray([1, 2, 3], "x").data)).toEqual([1, 2, 3]);
+    const m = asArray(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      "m",
+    );
+    expect(m.shape).toEqual([3, 2]);
+    expect(Array.from(m.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    const t = asArray(
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+      "t",
+    );
+    expect(t.shape).toEqual([2, 2, 1]);
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4]);
+    // the shape is the instance's own copy: mutating the caller's array changes nothing
+    const shape = [2, 2];
+    const a = new NDArray(Float64Array.of(1, 2, 3, 4), shape);
+    shape[0] = 4;
+    expect(a.shape).toEqual([2, 2]);
+    expect(() => asArray([1, "2" as unknown as number, 3], "v")).toThrow(
+      /v at batch index \[1\] must be a number/,
+    );
+    expect(() => asArray([[1, 2], [3]], "m")).toThrow(
+      /m: ragged nested array at \[1\]: expected length 2, got 1/,
+    );
+    expect(() =>
+      asArray(
+        [
+          [1, 2],
+          [3, null as unknown as number],
+        ],
+        "m",
+      ),
+    ).toThrow(/m at batch index \[1, 1\]/);
+    expect(() => asArray([[1, 2], 3 as unknown as number[]], "m")).toThrow(/ragged nested array at \[1\]/);
+  });
 });

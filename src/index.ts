@@ -208,12 +208,14 @@ export {
   poolSize as threadPoolSize,
   type ThreadsOption,
 } from "./parallel/pool.js";
-// ── threaded dense factorisations (Node, synchronous): Cholesky and Lq⁻¹Lp on worker threads ──
+// ── threaded dense kernels (Node, synchronous): Cholesky, Lq⁻¹Lp, large products, tridiagonalisation ──
 export {
   setDenseThreads,
   denseThreadsFor,
   shutdownDenseThreads,
   DENSE_THREAD_THRESHOLD,
+  gemmThreadsFor,
+  GEMM_THREAD_WORK,
 } from "./linalg/threaded.js";
 // ── FID from feature matrices ──
 export { frechetFromSamples } from "./estimators/fid.js";

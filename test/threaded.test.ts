@@ -14,12 +14,17 @@ import { kl } from "../src/kl/registry.js";
 import * as ts from "../src/linalg/cholesky.js";
 import {
   DENSE_THREAD_THRESHOLD,
+  GEMM_THREAD_WORK,
+  gemmThreadsFor,
   denseThreadsError,
   denseThreadsFor,
   setDenseThreads,
   shutdownDenseThreads,
 } from "../src/linalg/threaded.js";
 import { createWasmKernels, defaultKernels, enableWasm, initWasmSync } from "../src/linalg/wasm.js";
+import { gemmNT } from "../src/linalg/gemm.js";
+import { eigh } from "../src/linalg/eigh.js";
+import { frechetDistance } from "../src/divergences/gaussian-distances.js";
 
 // WASM at every size, so that small orders (fast tests) exercise the threaded path
 const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 });
@@ -185,12 +190,77 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     }
   });
 
+  it("matrix products (gemmNT, fused and unfused): the bits of one thread", () => {
+    const rng = new Random(17);
+    for (const [m, n, K] of [
+      [100, 90, 300],
+      [513, 64, 40],
+      [7, 300, 64],
+    ]) {
+      const A = Float64Array.from({ length: m * K }, () => rng.normal());
+      const B = Float64Array.from({ length: n * K }, () => rng.normal());
+      const C0 = Float64Array.from({ length: m * n }, () => rng.normal());
+      for (const backend of ["wasm", "auto"] as const) {
+        const run = (t: number, accumulate: boolean): Float64Array => {
+          setDenseThreads(t);
+          const C = C0.slice();
+          gemmNT(m, n, K, A, 0, K, B, 0, K, C, 0, n, accumulate, backend);
+          return C;
+        };
+        for (const acc of [false, true]) {
+          const one = run(1, acc);
+          expect(sameBits(one, run(2, acc)), `${m}x${n}x${K} ${backend} acc=${acc}`).toBe(0);
+          expect(sameBits(one, run(3, acc))).toBe(0);
+        }
+      }
+    }
+  });
+
+  it("FID and eigenvalues (threaded tridiagonalisation): the bits of one thread", () => {
+    enableWasm();
+    try {
+      const d = 330; // steps with l ≥ 256 are shared between threads, smaller ones run in the caller
+      const s1 = spd(d, 31);
+      const s2 = spd(d, 32);
+      const m1 = new Float64Array(d).fill(0.5);
+      const m2 = new Float64Array(d);
+      const fid = (t: number): number => {
+        setDenseThreads(t);
+        return frechetDistance(m1, { data: s1, shape: [d, d] }, m2, { data: s2, shape: [d, d] }) as number;
+      };
+      const one = fid(1);
+      expect(one).toBeGreaterThan(0);
+      expect(Object.is(fid(2), one)).toBe(true);
+      expect(Object.is(fid(4), one)).toBe(true);
+      setDenseThreads(1);
+      const e1 = eigh(d, s1);
+      setDenseThreads(2);
+      const e2 = eigh(d, s1);
+      expect(sameBits(e1.values, e2.values)).toBe(0);
+      expect(sameBits(e1.vectors, e2.vectors)).toBe(0);
+      // and right: A v = λ v for the largest pair
+      const k = d - 1;
+      let res = 0;
+      for (let i = 0; i < d; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += s1[i * d + j] * e2.vectors[j * d + k];
+        res = Math.max(res, Math.abs(s - e2.values[k] * e2.vectors[i * d + k]));
+      }
+      expect(res).toBeLessThan(1e-10 * e2.values[k]);
+    } finally {
+      defaultKernels();
+    }
+  });
+
   it('"auto" threads only from DENSE_THREAD_THRESHOLD; 1 never', () => {
     setDenseThreads("auto");
     expect(denseThreadsFor(DENSE_THREAD_THRESHOLD - 1)).toBe(1);
     expect(denseThreadsFor(DENSE_THREAD_THRESHOLD)).toBeGreaterThanOrEqual(1);
     setDenseThreads(1);
     expect(denseThreadsFor(5000)).toBe(1);
+    expect(gemmThreadsFor(2 ** 30)).toBe(1);
+    setDenseThreads("auto");
+    expect(gemmThreadsFor(GEMM_THREAD_WORK - 1)).toBe(1);
   });
 
   it("a stopped pool restarts on the next call", () => {

@@ -14,7 +14,8 @@
  * while the plane rotations of the QL sweeps are applied, then transposed once at the end.
  */
 import { KullbackError, invalidParameter, invalidShape, notPositiveDefinite } from "../core/errors.js";
-import { wasmRegion } from "./wasm.js";
+import { wasmRegion, wasmStatus } from "./wasm.js";
+import { denseThreadsFor, threadedRegion, threadedTridiagStep } from "./threaded.js";
 
 const EPS = Number.EPSILON;
 /** Smallest positive normal double. */
@@ -197,20 +198,60 @@ function tridiagonalizeFast(
   p1: Float64Array,
 ): void {
   const nn = n * n;
-  const qOff = (nn + 7) & ~7;
-  const pnOff = qOff + ((n + 7) & ~7);
-  const region = n >= TRIDIAG_WASM_MIN ? wasmRegion(pnOff + n, n) : null;
+  const pad = (k: number): number => (k + 7) & ~7;
+  const qOff = pad(nn);
+  const pnOff = qOff + pad(n);
+  const workOff = pnOff + pad(n);
+  const region = n >= TRIDIAG_WASM_MIN ? wasmRegion(0, n) : null;
   if (region === null) {
     tridiagonalize(n, a, aOff, d, dOff, e, hh, p0, p1);
     return;
   }
-  const { heap, offset: o, exports: x } = region;
+  const doubles = workOff + region.exports.tridiagParts() * n;
+  // large orders: the row parts of each step shared with worker threads (same bits)
+  const threads = denseThreadsFor(n);
+  if (threads > 1) {
+    const t = threadedRegion(threads, wasmStatus().module === "relaxed-simd", doubles);
+    if (t !== null) {
+      const { heap, offset: o } = t;
+      heap.set(a.subarray(aOff, aOff + nn), o);
+      let ok = true;
+      const aByte = o * 8;
+      const workByte = (o + workOff) * 8;
+      tridiagonalize(
+        n,
+        heap,
+        o,
+        d,
+        dOff,
+        e,
+        hh,
+        heap.subarray(o + qOff, o + qOff + n),
+        heap.subarray(o + pnOff, o + pnOff + n),
+        (i, l, qv, pv) => {
+          if (ok) ok = threadedTridiagStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset, workByte);
+        },
+      );
+      if (ok) {
+        a.set(heap.subarray(o, o + nn), aOff);
+        return;
+      }
+      // a worker failed part-way (threading is now off): start over in this thread
+    }
+  }
+  const r = wasmRegion(doubles, n);
+  if (r === null) {
+    tridiagonalize(n, a, aOff, d, dOff, e, hh, p0, p1);
+    return;
+  }
+  const { heap, offset: o, exports: x } = r;
   heap.set(a.subarray(aOff, aOff + nn), o);
   const q = heap.subarray(o + qOff, o + qOff + n);
   const pn = heap.subarray(o + pnOff, o + pnOff + n);
   const aByte = o * 8;
+  const workByte = (o + workOff) * 8;
   tridiagonalize(n, heap, o, d, dOff, e, hh, q, pn, (i, l, qv, pv) =>
-    x.tridiagFusedStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset),
+    x.tridiagFusedStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset, workByte),
   );
   a.set(heap.subarray(o, o + nn), aOff);
 }

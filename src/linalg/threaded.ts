@@ -1,16 +1,20 @@
 /**
- * Threaded dense factorisations under Node: the blocked Cholesky (`potrf`) and M = Lq⁻¹ Lp
- * (`trilSolveTril`, the trace term of KL between full-covariance Gaussians) shared between the
- * calling thread and worker threads, synchronously.
+ * Threaded dense kernels under Node: the blocked Cholesky (`potrf`), M = Lq⁻¹ Lp
+ * (`trilSolveTril`, the trace term of KL between full-covariance Gaussians), large matrix
+ * products (`gemmNT`: the FID's triangular products) and the steps of the symmetric
+ * tridiagonalisation (eigenvalues for the FID, `eigh`) shared between the calling thread and
+ * worker threads, synchronously.
  *
  * - One WebAssembly memory, shared: the kernel module's shared-memory build is instantiated once
  *   in the calling thread and once in each worker, over the same `WebAssembly.Memory`; every
  *   instance has its own GEMM scratch region (`setScratch`). The matrix is copied in once and the
  *   result copied out once.
  * - The work is cut into the same steps as the single-threaded kernel (asm/kernels.ts: the
- *   diagonal block, the panel rows, the trailing update; independent 64-column blocks of M) and
- *   each entry gets the same operations in the same order whatever thread computes it: the
- *   threaded results have the bits of the single-threaded WASM kernels (tested).
+ *   diagonal block, the panel rows, the trailing update; independent 64-column blocks of M; rows
+ *   of a product; the eight fixed row parts of a tridiagonalisation step, whose partial products
+ *   are summed in a fixed order) and each entry gets the same operations in the same order
+ *   whatever thread computes it: the threaded results have the bits of the single-threaded WASM
+ *   kernels (tested).
  * - Synchronisation by `Atomics.wait`/`Atomics.notify` on a small shared control block: workers
  *   sleep between phases; in each phase every thread, the caller included, takes chunks (row
  *   ranges or column blocks) from a shared counter until none is left, then the caller waits for
@@ -54,7 +58,38 @@ interface SharedExports {
   potrfUpdate(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
   zeroUpper(n: number, a: number, r0: number, r1: number): void;
   trilSolveTrilCols(n: number, lq: number, lp: number, out: number, jb0: number, jb1: number): void;
+  gemm: GemmExport;
+  gemmUnfused: GemmExport;
+  tridiagPartStart(l: number, p: number): number;
+  tridiagParts(): number;
+  tridiagFusedRows(
+    n: number,
+    a: number,
+    i: number,
+    l: number,
+    q: number,
+    part: number,
+    j0: number,
+    j1: number,
+  ): void;
+  tridiagReduce(n: number, l: number, work: number, pn: number): void;
+  tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number, work: number): void;
 }
+
+type GemmExport = (
+  transA: number,
+  transB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  c: number,
+  ldc: number,
+) => void;
 
 /** The slice of `node:worker_threads`' Worker used here. */
 interface NodeWorker {
@@ -69,13 +104,15 @@ const NEXT = 2; // next chunk to take
 const NCHUNK = 3; // chunks in this phase
 const DONE = 4; // workers done with this phase
 const ERR = 5; // a worker caught an error
-const ARGS = 8; // four int arguments (n and three pointers or n, a, k0, kb)
+const ARGS = 8; // up to eight int arguments (see drain)
 const READY = 16; // one flag per worker: 1 ready, 2 failed to start
 const CTRL_INTS = READY + MAX_THREADS;
 const OP_PANEL = 1;
 const OP_UPDATE = 2;
 const OP_TRIL = 3;
 const OP_STOP = 4;
+const OP_GEMM = 5;
+const OP_TRIDIAG = 6;
 /** Upper bound of chunks per phase (the bounds array's size). */
 const MAX_CHUNKS = 4096;
 
@@ -99,6 +136,21 @@ function drain(ex: SharedExports, ctrl: Int32Array, bounds: Int32Array): void {
     if (op === 1) ex.potrfPanel(n, p1, p2, p3, lo, hi);
     else if (op === 2) ex.potrfUpdate(n, p1, p2, p3, lo, hi);
     else if (op === 3) ex.trilSolveTrilCols(n, p1, p2, p3, lo, hi);
+    else if (op === 5) {
+      // rows [lo, hi) of C (n columns) += A (k columns) Bᵀ; p1, p2, p3 = A, B, C; ctrl[12] = fused
+      const k = ctrl[12];
+      const f = ctrl[13] === 1 ? ex.gemm : ex.gemmUnfused;
+      f(0, 1, hi - lo, n, k, 1, p1 + lo * k * 8, k, p2, k, p3 + lo * n * 8, n);
+    } else if (op === 6) {
+      // parts [lo, hi) of a fused tridiagonalisation step; p1, p2, p3 = A, q, work; i, l
+      const i = ctrl[12];
+      const l = ctrl[13];
+      for (let p = lo; p < hi; p++) {
+        const j0 = ex.tridiagPartStart(l, p);
+        const j1 = ex.tridiagPartStart(l, p + 1);
+        if (j1 > j0) ex.tridiagFusedRows(n, p1, i, l, p2, p3 + p * n * 8, j0, j1);
+      }
+    }
   }
 }
 
@@ -181,11 +233,13 @@ function nodeEnv(): NodeEnv | null {
 }
 
 /**
- * Sets how many threads the WASM Cholesky and Lq⁻¹Lp use (Node; elsewhere they always run in
- * the calling thread): `"auto"` (the default) uses every core (`os.availableParallelism()`) for
- * orders ≥ {@link DENSE_THREAD_THRESHOLD} and one thread below; an integer n ≥ 2 uses n threads
- * (the caller and n − 1 workers) at every order the WASM kernels handle; 1 never uses workers.
- * Any setting gives the same bits. Throws `InvalidParameter` for anything else.
+ * Sets how many threads the WASM dense kernels use (Cholesky, Lq⁻¹Lp, matrix products,
+ * tridiagonalisation; Node only, elsewhere they always run in the calling thread): `"auto"` (the
+ * default) uses every core (`os.availableParallelism()`) for orders ≥
+ * {@link DENSE_THREAD_THRESHOLD} and products of ≥ {@link GEMM_THREAD_WORK} multiply-adds, one
+ * thread below; an integer n ≥ 2 uses n threads (the caller and n − 1 workers) at every size the
+ * WASM kernels handle; 1 never uses workers. Any setting gives the same bits. Throws
+ * `InvalidParameter` for anything else.
  *
  * @example
  * setDenseThreads(1); // single-threaded factorisations
@@ -307,7 +361,7 @@ function phase(p: Pool, op: number, args: readonly number[], ranges: readonly nu
   const { ctrl, bounds } = p;
   const chunks = ranges.length / 2;
   for (let i = 0; i < ranges.length; i++) bounds[i] = ranges[i];
-  for (let i = 0; i < 4; i++) ctrl[ARGS + i] = args[i] | 0;
+  for (let i = 0; i < args.length; i++) ctrl[ARGS + i] = args[i] | 0;
   Atomics.store(ctrl, OP, op);
   Atomics.store(ctrl, NCHUNK, chunks);
   Atomics.store(ctrl, NEXT, 0);
@@ -443,5 +497,98 @@ export function threadedTrilSolveTril(
     return false;
   }
   out.set(p.heap.subarray(o + 2 * nn, o + 2 * nn + n * n), 0);
+  return true;
+}
+
+/**
+ * Work (multiply-adds) from which `"auto"` shares a WASM matrix product (`gemmNT`, e.g. the
+ * FID's triangular products) between threads: 2²⁴, about the work of a 256³ product.
+ */
+export const GEMM_THREAD_WORK = 1 << 24;
+
+/** How many threads a WASM matrix product of `work` multiply-adds would use now. */
+export function gemmThreadsFor(work: number): number {
+  if (setting === 1 || broken !== undefined) return 1;
+  if (setting === "auto" && !(work >= GEMM_THREAD_WORK)) return 1;
+  const e = nodeEnv();
+  if (!e) return 1;
+  return setting === "auto" ? e.parallelism : setting;
+}
+
+/**
+ * A region of `doubles` float64 slots in the threaded pool's shared memory (started for
+ * `threads` threads): the heap view and the index of the first slot; null when unavailable.
+ * Valid until the next call into this module.
+ */
+export function threadedRegion(
+  threads: number,
+  relaxed: boolean,
+  doubles: number,
+): { heap: Float64Array; offset: number } | null {
+  const p = ensurePool(threads, relaxed);
+  if (!p) return null;
+  const h = region(p, doubles);
+  return h ? { heap: h, offset: p.arrays >>> 3 } : null;
+}
+
+/**
+ * C[m×n] += A[m×k] · B[n×k]ᵀ on operands already in the region of {@link threadedRegion} (slot
+ * indices oa, ob, oc; contiguous rows), rows of C shared between the threads: the same bits as
+ * one `gemm` (`fused`) or `gemmUnfused` call. False when a worker failed (C is then undefined;
+ * the caller recomputes).
+ */
+export function threadedGemm(
+  m: number,
+  n: number,
+  k: number,
+  oa: number,
+  ob: number,
+  oc: number,
+  fused: boolean,
+): boolean {
+  const p = pool;
+  if (!p) return false;
+  const t = p.workers.length + 1;
+  const rows = evenRanges(0, m, Math.min(4 * t, Math.ceil(m / 8)));
+  if (!phase(p, OP_GEMM, [n, oa * 8, ob * 8, oc * 8, k, fused ? 1 : 0], rows)) {
+    fail("a worker thread failed in a matrix product");
+    return false;
+  }
+  return true;
+}
+
+/** Below this many entries (l²/2) a tridiagonalisation step runs in the calling thread alone. */
+const TRIDIAG_THREAD_ENTRIES = 1 << 15;
+
+/**
+ * One fused tridiagonalisation step (the `tridiagFusedStep` contract: rows [0, l), partial
+ * products in `work`, reduced into pn) on operands in the region of {@link threadedRegion}
+ * (byte pointers), its row parts shared between the threads: the same parts and reduction as
+ * the single-threaded kernel, so the same bits. False when a worker failed (the matrix is then
+ * partly updated: the caller starts over).
+ */
+export function threadedTridiagStep(
+  n: number,
+  a: number,
+  i: number,
+  l: number,
+  q: number,
+  pn: number,
+  work: number,
+): boolean {
+  const p = pool;
+  if (!p) return false;
+  if ((l * l) / 2 < TRIDIAG_THREAD_ENTRIES) {
+    p.ex.tridiagFusedStep(n, a, i, l, q, pn, work);
+    return true;
+  }
+  const parts = p.ex.tridiagParts();
+  const ranges: number[] = [];
+  for (let c = 0; c < parts; c++) ranges.push(c, c + 1);
+  if (!phase(p, OP_TRIDIAG, [n, a, q, work, i, l], ranges)) {
+    fail("a worker thread failed in the tridiagonalisation");
+    return false;
+  }
+  p.ex.tridiagReduce(n, l, work, pn);
   return true;
 }

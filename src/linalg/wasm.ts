@@ -93,7 +93,8 @@ export interface WasmKernelExports {
     out: number,
     work: number,
   ): void;
-  tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number): void;
+  tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number, work: number): void;
+  tridiagParts(): number;
 }
 
 // (module (func (param v128) (result v128) local.get 0 local.get 0 f64x2.add))

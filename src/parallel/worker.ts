@@ -12,6 +12,7 @@ import { KullbackError } from "../core/errors.js";
 import { KDTree } from "../estimators/kdtree.js";
 import { brutePrepare, bruteRange, kdtreeRange, type BruteState } from "../estimators/knn-search.js";
 import { defaultKernels, disableWasm, enableWasm } from "../linalg/wasm.js";
+import { setDenseThreads } from "../linalg/threaded.js";
 import { categoricalKlRows, categoricalKlScratch } from "../pairwise/categorical-kernel.js";
 import { diagKlRows, diagKlScratch } from "../pairwise/diag-kernel.js";
 import type { CategoricalKlJob, DiagKlJob, Job, KnnJob, Reply } from "./protocol.js";
@@ -75,6 +76,9 @@ function knn(job: KnnJob): void {
     }
   }
 }
+
+// a pool worker is one of several threads already: its kernels never start threads of their own
+setDenseThreads(1);
 
 function run(job: Job): void {
   if (job.kernels === "wasm") enableWasm();

@@ -262,6 +262,15 @@ async function dense() {
     [s, m] = await pair(run(1, klv), run(THREADS, klv), reps);
     line(`dense: KL(MVN‖MVN) from covariances d=${n}`, s, m, Object.is(s.value, m.value));
   }
+  // FID from covariances (Cholesky, two triangular products, tridiagonalisation), P6's route
+  for (const n of [1024, 2048]) {
+    const s1 = { data: spd(n, 31), shape: [n, n] };
+    const s2 = { data: spd(n, 32), shape: [n, n] };
+    const mu = new Float64Array(n);
+    const fid = () => kb.frechetDistance(mu, s1, mu, s2);
+    const [s, m] = await pair(run(1, fid), run(THREADS, fid), Math.min(reps, 5));
+    line(`dense: FID from covariances d=${n}`, s, m, Object.is(s.value, m.value));
+  }
   setDenseThreads("auto");
 }
 

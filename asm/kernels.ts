@@ -56,6 +56,11 @@ export function scratchBytes(): usize {
   return (<usize>((MC * KC + KC * NC + MR * NR) * 8) + 63) & ~(<usize>63);
 }
 
+/** Start of this instance's GEMM scratch ({@link scratchBytes} long; free between kernel calls). */
+export function scratchPtr(): usize {
+  return packAPtr();
+}
+
 /** Moves this instance's GEMM scratch to `p` (64-byte aligned, {@link scratchBytes} long; 0: the default). */
 export function setScratch(p: usize): void {
   scratch = p;

@@ -10,6 +10,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { KullbackError } from "../src/core/errors.js";
 import { Random } from "../src/core/random.js";
 import { MultivariateNormal } from "../src/distributions/multivariate-normal.js";
+import { MultivariateNormalDiag } from "../src/distributions/multivariate-normal-diag.js";
+import type { NDArray } from "../src/core/array.js";
 import { kl } from "../src/kl/registry.js";
 import * as ts from "../src/linalg/cholesky.js";
 import {
@@ -247,6 +249,39 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
         res = Math.max(res, Math.abs(s - e2.values[k] * e2.vectors[i * d + k]));
       }
       expect(res).toBeLessThan(1e-10 * e2.values[k]);
+    } finally {
+      defaultKernels();
+    }
+  });
+
+  it("batched diagonal KL (fused WASM kernel): the bits of one thread, shared and per-row q", () => {
+    enableWasm();
+    try {
+      const rng = new Random(23);
+      const nb = 3001;
+      const d = 7;
+      const arr = (len: number, s: number): Float64Array =>
+        Float64Array.from({ length: len }, () => s * rng.normal());
+      const p = MultivariateNormalDiag.fromLogVariance(
+        { data: arr(nb * d, 1), shape: [nb, d] },
+        { data: arr(nb * d, 2), shape: [nb, d] },
+      );
+      const qRows = MultivariateNormalDiag.fromLogVariance(
+        { data: arr(nb * d, 1), shape: [nb, d] },
+        { data: arr(nb * d, 2), shape: [nb, d] },
+      );
+      const qOne = MultivariateNormalDiag.fromLogVariance(arr(d, 1), arr(d, 2));
+      for (const q of [qRows, qOne]) {
+        const run = (t: number): Float64Array => {
+          setDenseThreads(t);
+          return (kl(p, q) as NDArray).data;
+        };
+        const one = run(1);
+        expect(one.length).toBe(nb);
+        expect(one.every((v) => v >= 0 && Number.isFinite(v))).toBe(true);
+        expect(sameBits(one, run(2))).toBe(0);
+        expect(sameBits(one, run(3))).toBe(0);
+      }
     } finally {
       defaultKernels();
     }

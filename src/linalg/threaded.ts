@@ -74,6 +74,19 @@ interface SharedExports {
   ): void;
   tridiagReduce(n: number, l: number, work: number, pn: number): void;
   tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number, work: number): void;
+  scratchPtr(): number;
+  klDiagBatch(
+    nb: number,
+    d: number,
+    locP: number,
+    lvP: number,
+    locQ: number,
+    locQShared: number,
+    lvQ: number,
+    lvQShared: number,
+    out: number,
+    work: number,
+  ): void;
 }
 
 type GemmExport = (
@@ -113,6 +126,7 @@ const OP_TRIL = 3;
 const OP_STOP = 4;
 const OP_GEMM = 5;
 const OP_TRIDIAG = 6;
+const OP_KLDIAG = 7;
 /** Upper bound of chunks per phase (the bounds array's size). */
 const MAX_CHUNKS = 4096;
 
@@ -150,6 +164,26 @@ function drain(ex: SharedExports, ctrl: Int32Array, bounds: Int32Array): void {
         const j1 = ex.tridiagPartStart(l, p + 1);
         if (j1 > j0) ex.tridiagFusedRows(n, p1, i, l, p2, p3 + p * n * 8, j0, j1);
       }
+    } else if (op === 7) {
+      // rows [lo, hi) of the fused diagonal KL: n = d; p1, p2, p3 = locP, lvP, locQ; ctrl[12] =
+      // lvQ, ctrl[13] = out, ctrl[14] = shared-q flags (1: locQ, 2: lvQ); work in own scratch
+      const lvq = ctrl[12] >>> 0;
+      const out = ctrl[13] >>> 0;
+      const sl = ctrl[14] & 1;
+      const sv = (ctrl[14] >> 1) & 1;
+      const row = n * 8;
+      ex.klDiagBatch(
+        hi - lo,
+        n,
+        p1 + lo * row,
+        p2 + lo * row,
+        p3 + (sl ? 0 : lo * row),
+        sl,
+        lvq + (sv ? 0 : lo * row),
+        sv,
+        out + lo * 8,
+        ex.scratchPtr(),
+      );
     }
   }
 }
@@ -368,7 +402,14 @@ function phase(p: Pool, op: number, args: readonly number[], ranges: readonly nu
   Atomics.store(ctrl, DONE, 0);
   Atomics.add(ctrl, SEQ, 1);
   Atomics.notify(ctrl, SEQ);
-  drain(p.ex, ctrl, bounds);
+  let ownFailed = false;
+  try {
+    drain(p.ex, ctrl, bounds);
+  } catch {
+    // a trap in this thread's share: hand out no more chunks, let the workers finish, report it
+    ownFailed = true;
+    Atomics.store(ctrl, NEXT, 1 << 30);
+  }
   const want = p.workers.length;
   let done = Atomics.load(ctrl, DONE);
   let lastNext = Atomics.load(ctrl, NEXT);
@@ -385,7 +426,7 @@ function phase(p: Pool, op: number, args: readonly number[], ranges: readonly nu
     }
     done = Atomics.load(ctrl, DONE);
   }
-  return Atomics.load(ctrl, ERR) === 0;
+  return !ownFailed && Atomics.load(ctrl, ERR) === 0;
 }
 
 /** `count` ranges splitting [lo, hi) evenly (none empty). */
@@ -590,5 +631,49 @@ export function threadedTridiagStep(
     return false;
   }
   p.ex.tridiagReduce(n, l, work, pn);
+  return true;
+}
+
+/**
+ * Elements (batch × d) from which `"auto"` shares the fused diagonal-Gaussian KL between threads
+ * (the operands are copied into the shared memory by the calling thread, chunk by chunk).
+ */
+export const BATCH_THREAD_ELEMENTS = 1 << 20;
+
+/** How many threads a fused diagonal KL over `elements` doubles per input would use now. */
+export function batchThreadsFor(elements: number): number {
+  if (setting === 1 || broken !== undefined) return 1;
+  if (setting === "auto" && !(elements >= BATCH_THREAD_ELEMENTS)) return 1;
+  const e = nodeEnv();
+  if (!e) return 1;
+  return setting === "auto" ? e.parallelism : setting;
+}
+
+/**
+ * The fused diagonal KL (the `klDiagBatch` contract) for `rows` rows of operands already in the
+ * region of {@link threadedRegion} (slot indices), rows shared between the threads: each row's
+ * value is computed by the same code, so the bits do not depend on the split. False when a worker
+ * failed.
+ */
+export function threadedKlDiag(
+  rows: number,
+  d: number,
+  oLp: number,
+  oVp: number,
+  oLq: number,
+  locQShared: boolean,
+  oVq: number,
+  lvQShared: boolean,
+  oOut: number,
+): boolean {
+  const p = pool;
+  if (!p || d * 8 > p.ex.scratchBytes()) return false;
+  const t = p.workers.length + 1;
+  const ranges = evenRanges(0, rows, Math.min(4 * t, rows));
+  const flags = (locQShared ? 1 : 0) | (lvQShared ? 2 : 0);
+  if (!phase(p, OP_KLDIAG, [d, oLp * 8, oVp * 8, oLq * 8, oVq * 8, oOut * 8, flags], ranges)) {
+    fail("a worker thread failed in the batched diagonal KL");
+    return false;
+  }
   return true;
 }

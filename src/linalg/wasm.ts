@@ -33,7 +33,14 @@ import type { Kernels } from "./kernels.js";
 import { kernels, setKernels, jsKernels } from "./kernels.js";
 import { invalidShape } from "../core/errors.js";
 import { decodeBase64 } from "./base64.js";
-import { denseThreadsFor, threadedPotrf, threadedTrilSolveTril } from "./threaded.js";
+import {
+  batchThreadsFor,
+  denseThreadsFor,
+  threadedKlDiag,
+  threadedPotrf,
+  threadedRegion,
+  threadedTrilSolveTril,
+} from "./threaded.js";
 
 /** The raw exports of the compiled module (pointers are byte offsets into `memory`). */
 export interface WasmKernelExports {
@@ -586,21 +593,87 @@ export function klDiagBatchWasm(
     return out;
   }
   const w = wasmExports();
-  const rows = Math.max(1, Math.floor(KL_CHUNK_DOUBLES / (4 * d)));
   const chunkDoubles = (r: number): number => 4 * pad(r * d) + pad(r) + pad(d);
+  // large batches (Node): chunks copied into the shared memory, their rows shared between threads
+  const threads = w ? batchThreadsFor(n) : 1;
+  if (threads > 1) {
+    const rowsT = Math.max(1, Math.floor((4 * KL_CHUNK_DOUBLES) / (4 * d)));
+    const r = Math.min(rowsT, nb);
+    const t = threadedRegion(threads, loadedModule === "relaxed-simd", chunkDoubles(r));
+    if (
+      t !== null &&
+      klDiagChunks(t.heap, t.offset, r, nb, d, lp, vp, lq, sLocQ, vq, sLvQ, out, threadedKlDiag)
+    ) {
+      return out;
+    }
+  }
+  const rows = Math.max(1, Math.floor(KL_CHUNK_DOUBLES / (4 * d)));
   const o = w ? reserve(w, chunkDoubles(Math.min(rows, nb))) : -1;
   if (!w || o < 0) {
     klDiagRowsTs(0, nb, d, lp, vp, lq, sLocQ, vq, sLvQ, out);
     return out;
   }
-  const h = heap(w);
   const r = Math.min(rows, nb);
+  const oWork = o + 4 * pad(r * d) + pad(r);
+  klDiagChunks(
+    heap(w),
+    o,
+    r,
+    nb,
+    d,
+    lp,
+    vp,
+    lq,
+    sLocQ,
+    vq,
+    sLvQ,
+    out,
+    (cnt, dd, oLp, oVp, oLq, sl, oVq, sv, oOut) => {
+      w.klDiagBatch(cnt, dd, oLp * 8, oVp * 8, oLq * 8, sl ? 1 : 0, oVq * 8, sv ? 1 : 0, oOut * 8, oWork * 8);
+      return true;
+    },
+  );
+  return out;
+}
+
+/** Runs one chunk of the fused diagonal KL on operands staged at the given heap slots. */
+type KlDiagChunk = (
+  rows: number,
+  d: number,
+  oLp: number,
+  oVp: number,
+  oLq: number,
+  locQShared: boolean,
+  oVq: number,
+  lvQShared: boolean,
+  oOut: number,
+) => boolean;
+
+/**
+ * The chunk loop of {@link klDiagBatchWasm}: copies chunks of r rows into `h` from slot `o` on
+ * (locP, logVarP, locQ, logVarQ, out), runs `run` on each and copies the results out. False
+ * (out then partly written; the caller recomputes all of it) when `run` fails.
+ */
+function klDiagChunks(
+  h: Float64Array,
+  o: number,
+  r: number,
+  nb: number,
+  d: number,
+  lp: Float64Array,
+  vp: Float64Array,
+  lq: Float64Array,
+  sLocQ: number,
+  vq: Float64Array,
+  sLvQ: number,
+  out: Float64Array,
+  run: KlDiagChunk,
+): boolean {
   const oLp = o;
   const oVp = oLp + pad(r * d);
   const oLq = oVp + pad(r * d);
   const oVq = oLq + pad(r * d);
   const oOut = oVq + pad(r * d);
-  const oWork = oOut + pad(r);
   if (sLocQ === 0) h.set(lq.subarray(0, d), oLq);
   if (sLvQ === 0) h.set(vq.subarray(0, d), oVq);
   for (let b0 = 0; b0 < nb; b0 += r) {
@@ -609,21 +682,10 @@ export function klDiagBatchWasm(
     h.set(vp.subarray(b0 * d, (b0 + cnt) * d), oVp);
     if (sLocQ !== 0) h.set(lq.subarray(b0 * d, (b0 + cnt) * d), oLq);
     if (sLvQ !== 0) h.set(vq.subarray(b0 * d, (b0 + cnt) * d), oVq);
-    w.klDiagBatch(
-      cnt,
-      d,
-      oLp * 8,
-      oVp * 8,
-      oLq * 8,
-      sLocQ === 0 ? 1 : 0,
-      oVq * 8,
-      sLvQ === 0 ? 1 : 0,
-      oOut * 8,
-      oWork * 8,
-    );
+    if (!run(cnt, d, oLp, oVp, oLq, sLocQ === 0, oVq, sLvQ === 0, oOut)) return false;
     out.set(h.subarray(oOut, oOut + cnt), b0);
   }
-  return out;
+  return true;
 }
 
 function sqDistTs(

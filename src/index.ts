@@ -216,6 +216,8 @@ export {
   DENSE_THREAD_THRESHOLD,
   gemmThreadsFor,
   GEMM_THREAD_WORK,
+  batchThreadsFor,
+  BATCH_THREAD_ELEMENTS,
 } from "./linalg/threaded.js";
 // ── FID from feature matrices ──
 export { frechetFromSamples } from "./estimators/fid.js";

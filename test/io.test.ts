@@ -2,6 +2,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { asArray, type ArrayInput } from "../src/core/array.js";
+import { SMALL_MAX, smallCopy, smallF64 } from "../src/core/small.js";
+import { MultivariateNormal } from "../src/distributions/multivariate-normal.js";
 import {
   KullbackError,
   NDArray,
@@ -277,6 +279,32 @@ describe("fromJSON parameter names", () => {
         reinterpretedBatchNdims: 1,
       }),
     ).not.toThrow();
+  });
+});
+
+describe("small internal arrays (src/core/small.ts)", () => {
+  it("are zero-filled, never overlap, and fall back to ordinary arrays outside (8, SMALL_MAX]", () => {
+    const views = Array.from({ length: 200 }, (_, i) => smallF64(9 + (i % 60)));
+    for (const v of views) expect(v.every((x) => x === 0)).toBe(true);
+    views.forEach((v, i) => v.fill(i + 1));
+    views.forEach((v, i) => expect(v.every((x) => x === i + 1)).toBe(true));
+    expect(smallF64(8).buffer.byteLength).toBe(64);
+    expect(smallF64(SMALL_MAX + 1).buffer.byteLength).toBe((SMALL_MAX + 1) * 8);
+    expect(smallF64(100).buffer.byteLength).toBeGreaterThan(800); // a view on a shared slab
+    const c = smallCopy([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Array.from(c)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("never reach callers: public asArray and distribution getters return arrays of their own", () => {
+    const m = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i === j ? 2 : 0.1)));
+    const a = asArray(m, "m");
+    expect(a.data.buffer.byteLength).toBe(36 * 8);
+    const mvn = MultivariateNormal.fromCovariance([1, 2, 3, 4, 5, 6], m);
+    for (const x of [mvn.covariance(), mvn.mean(), mvn.variance()]) {
+      expect(x.data.byteOffset).toBe(0);
+      expect(x.data.buffer.byteLength).toBe(x.data.length * 8);
+    }
+    expect(mvn.covariance().data[7]).toBe(2);
   });
 });
 

@@ -3,6 +3,7 @@
  * strides, since every array kullback makes is contiguous). Inputs are always copied, so
  * nothing a caller passes in is ever mutated or aliased.
  */
+import { SMALL_MAX, smallCopy, smallF64 } from "./small.js";
 import { invalidShape, invalidParameter } from "./errors.js";
 
 /** A nested array of numbers of any depth. */
@@ -91,7 +92,8 @@ function isTyped(x: unknown): x is ArrayLike<number> {
  * conversion for other typed arrays (`Float64Array.from` walks the iterator, about 20× slower
  * on large inputs); plain arrays go through `Float64Array.from`.
  */
-function copyToFloat64(data: ArrayLike<number>): Float64Array {
+function copyToFloat64(data: ArrayLike<number>, small = false): Float64Array {
+  if (small && data.length <= SMALL_MAX) return smallCopy(data);
   if (data instanceof Float64Array) return data.slice();
   if (ArrayBuffer.isView(data)) return new Float64Array(data as unknown as ArrayLike<number>);
   return Float64Array.from(data);
@@ -102,8 +104,21 @@ function copyToFloat64(data: ArrayLike<number>): Float64Array {
  * messages. Ragged nested arrays raise `InvalidShape`; non-numbers raise `InvalidParameter`.
  */
 export function asArray(x: ArrayInput, name: string): NDArray {
+  return readArray(x, name, false);
+}
+
+/**
+ * {@link asArray} for the library's internal storage (what a distribution keeps of its inputs):
+ * arrays of up to `SMALL_MAX` values come from a shared slab (src/core/small.ts), which is much
+ * cheaper than a fresh typed array. Never return the result to a caller.
+ */
+export function asArrayInternal(x: ArrayInput, name: string): NDArray {
+  return readArray(x, name, true);
+}
+
+function readArray(x: ArrayInput, name: string, small: boolean): NDArray {
   if (typeof x === "number") return new NDArray(Float64Array.of(x), []);
-  if (x instanceof NDArray) return new NDArray(x.data.slice(), x.shape);
+  if (x instanceof NDArray) return new NDArray(copyToFloat64(x.data, small), x.shape);
   if (isShaped(x)) {
     const shape = [...x.shape];
     for (const s of shape) {
@@ -116,9 +131,9 @@ export function asArray(x: ArrayInput, name: string): NDArray {
         `data has ${x.data.length} values but shape [${shape.join(", ")}] needs ${sizeOf(shape)}`,
       );
     }
-    return new NDArray(copyToFloat64(x.data as ArrayLike<number>), shape);
+    return new NDArray(copyToFloat64(x.data as ArrayLike<number>, small), shape);
   }
-  if (isTyped(x)) return new NDArray(copyToFloat64(x), [x.length]);
+  if (isTyped(x)) return new NDArray(copyToFloat64(x, small), [x.length]);
   if (Array.isArray(x)) {
     const shape: number[] = [];
     let probe: unknown = x;
@@ -126,7 +141,7 @@ export function asArray(x: ArrayInput, name: string): NDArray {
       shape.push(probe.length);
       probe = probe[0];
     }
-    const data = new Float64Array(sizeOf(shape));
+    const data = small ? smallF64(sizeOf(shape)) : new Float64Array(sizeOf(shape));
     // vectors and matrices (nearly every call): plain loops, no closure
     if (shape.length === 1 && fillVector(x, data, 0)) return new NDArray(data, shape);
     if (shape.length === 2) {

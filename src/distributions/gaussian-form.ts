@@ -9,6 +9,7 @@
  *              C = I + Wᵀ D⁻¹ W, so that solves and determinants cost O(d r²) (Woodbury and
  *              the matrix determinant lemma: log det Σ = log det C + Σ log D).
  */
+import { smallCopy, smallF64 } from "../core/small.js";
 import { NDArray, broadcastShapes, broadcastMap, sizeOf, unravel } from "../core/array.js";
 import { invalidShape, notPositiveDefinite, invalidParameter } from "../core/errors.js";
 import { Random } from "../core/random.js";
@@ -130,7 +131,7 @@ function checkSquare(m: NDArray, d: number, name: string, locName: string): void
  */
 function symmetricTiled(a: Float64Array, off: number, d: number): boolean {
   const T = 32;
-  const sd = new Float64Array(d);
+  const sd = smallF64(d);
   for (let i = 0; i < d; i++) sd[i] = Math.sqrt(Math.abs(a[off + i * d + i]));
   for (let i0 = 0; i0 < d; i0 += T) {
     const i1 = Math.min(d, i0 + T);
@@ -191,7 +192,7 @@ export function covarianceForm(
   }
   const covBatch = batchOf(cov, 2);
   const nb = sizeOf(covBatch);
-  const L = cov.data.slice();
+  const L = smallCopy(cov.data);
   const logDiag = new Float64Array(nb * d);
   const logDet = new Float64Array(nb);
   const k = kernelsFor(d);

@@ -1,5 +1,5 @@
 /** The multivariate normal N(loc, Σ) with a full covariance, given by covariance, scaleTril or precision. */
-import { asArray, type ArrayInput } from "../core/array.js";
+import { asArrayInternal, type ArrayInput } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
 import { paramJSON, shouldValidate, type DistributionJSON, type DistributionOptions } from "./base.js";
 import { VectorGaussian } from "./gaussian.js";
@@ -32,8 +32,8 @@ export class MultivariateNormal extends VectorGaussian {
     kind: FullParametrisation,
     options?: DistributionOptions,
   ): MultivariateNormal {
-    const l = asArray(loc, "loc");
-    const m = asArray(matrix, kind);
+    const l = asArrayInternal(loc, "loc");
+    const m = asArrayInternal(matrix, kind);
     const names = { loc: "loc", matrix: kind };
     const v = shouldValidate(options);
     const form =

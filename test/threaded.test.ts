@@ -19,6 +19,7 @@ import {
   GEMM_THREAD_WORK,
   gemmThreadsFor,
   denseThreadsError,
+  denseThreadsTesting,
   denseThreadsFor,
   setDenseThreads,
   shutdownDenseThreads,
@@ -309,6 +310,43 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     wasmAll.potrf(n, b, 0);
     expect(sameBits(a, b)).toBe(0);
     expect(denseThreadsError()).toBeUndefined();
+  });
+
+  it("a worker that dies: the call is recomputed in the calling thread, same bits, threading off", async () => {
+    const n = 300;
+    const c = spd(n, 41);
+    setDenseThreads(1);
+    const one = c.slice();
+    wasmAll.potrf(n, one, 0);
+    const lq = one.slice();
+    const m1 = new Float64Array(n * n);
+    wasmAll.trilSolveTril(n, lq, 0, lq, 0, m1);
+    try {
+      for (const which of ["potrf", "tril"] as const) {
+        setDenseThreads(2);
+        wasmAll.potrf(64, spd(64, 1), 0); // the pool is up
+        denseThreadsTesting.killWorkers();
+        await new Promise((r) => setTimeout(r, 100)); // let the termination land
+        denseThreadsTesting.setStallSeconds(1);
+        const t0 = Date.now();
+        if (which === "potrf") {
+          const a = c.slice();
+          expect(wasmAll.potrf(n, a, 0)).toBe(0);
+          expect(sameBits(a, one)).toBe(0);
+        } else {
+          const m = new Float64Array(n * n);
+          wasmAll.trilSolveTril(n, lq, 0, lq, 0, m);
+          expect(sameBits(m, m1)).toBe(0);
+        }
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        expect(denseThreadsError()).toMatch(/worker thread failed/);
+        expect(denseThreadsFor(5000)).toBe(1);
+        denseThreadsTesting.reset();
+        expect(denseThreadsError()).toBeUndefined();
+      }
+    } finally {
+      denseThreadsTesting.reset();
+    }
   });
 
   it("rejects bad thread counts, naming the argument and the value", () => {

@@ -246,6 +246,26 @@ let env: NodeEnv | null | undefined;
 let pool: Pool | null = null;
 /** Set when starting workers or a phase failed: no more threading in this process. */
 let broken: string | undefined;
+/** Seconds without progress after which a phase gives up on its workers (see {@link phase}). */
+let stallSeconds = 60;
+
+/**
+ * Test hooks (not exported from the package): stop the workers behind the pool's back, as a
+ * crash would, shorten the stall timeout, and clear the "broken" state.
+ */
+export const denseThreadsTesting = {
+  killWorkers(): void {
+    for (const w of pool?.workers ?? []) void w.terminate();
+  },
+  setStallSeconds(s: number): void {
+    stallSeconds = s;
+  },
+  reset(): void {
+    broken = undefined;
+    stallSeconds = 60;
+    shutdownDenseThreads();
+  },
+};
 
 /** node:worker_threads and node:os, synchronously (Node ≥ 20.16), or null. */
 function nodeEnv(): NodeEnv | null {
@@ -422,7 +442,7 @@ function phase(p: Pool, op: number, args: readonly number[], ranges: readonly nu
       const next = Atomics.load(ctrl, NEXT);
       idle = next === lastNext ? idle + 1 : 0;
       lastNext = next;
-      if (idle >= 60) return false;
+      if (idle >= stallSeconds) return false;
     }
     done = Atomics.load(ctrl, DONE);
   }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { KullbackError } from "../src/core/errors.js";
 import { Random } from "../src/core/random.js";
+import { spdMatrix } from "./spd.js";
 import { MultivariateNormal } from "../src/distributions/multivariate-normal.js";
 import { MultivariateNormalDiag } from "../src/distributions/multivariate-normal-diag.js";
 import type { NDArray } from "../src/core/array.js";
@@ -33,17 +34,7 @@ import { frechetDistance } from "../src/divergences/gaussian-distances.js";
 const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 });
 
 function spd(n: number, seed: number): Float64Array {
-  const rng = new Random(seed);
-  const g = Float64Array.from({ length: n * n }, () => rng.normal());
-  const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += g[i * n + k] * g[j * n + k];
-      c[i * n + j] = c[j * n + i] = s / n + (i === j ? 0.1 : 0);
-    }
-  }
-  return c;
+  return spdMatrix(new Random(seed), n, 0.1);
 }
 
 function sameBits(a: Float64Array, b: Float64Array): number {

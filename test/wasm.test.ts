@@ -4,6 +4,7 @@
  * diagonal KL bit-for-bit against the library's own path, and the Gaussian reference vectors with
  * the WASM backend installed.
  */
+import { spdMatrix } from "./spd.js";
 import { readFileSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Random } from "../src/core/random.js";
@@ -48,16 +49,7 @@ function randn(rng: Random, n: number): Float64Array {
 
 /** A well-conditioned SPD matrix G Gᵀ / n + I (row-major n×n). */
 function spd(rng: Random, n: number): Float64Array {
-  const g = randn(rng, n * n);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += g[i * n + k] * g[j * n + k];
-      a[i * n + j] = a[j * n + i] = s / n + (i === j ? 1 : 0);
-    }
-  }
-  return a;
+  return spdMatrix(rng, n);
 }
 
 /** Lower Cholesky factor of a well-conditioned SPD matrix (by the TS kernel). */

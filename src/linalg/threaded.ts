@@ -34,6 +34,7 @@ import {
 } from "./generated/kernels-wasm.js";
 import { decodeBase64 } from "./base64.js";
 import { invalidParameter } from "../core/errors.js";
+import type { WasmKernelExports } from "./wasm.js";
 import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
 
 /**
@@ -45,64 +46,8 @@ import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
  */
 export const DENSE_THREAD_THRESHOLD = 512;
 
-/** The exports of the shared-memory build that the driver calls. */
-interface SharedExports {
-  dataPtr(): number;
-  ensure(bytes: number): number;
-  scratchBytes(): number;
-  setScratch(p: number): void;
-  potrfBlock(): number;
-  solveBlock(): number;
-  potrfDiag(n: number, a: number, k0: number, kb: number): number;
-  potrfPanel(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
-  potrfUpdate(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
-  zeroUpper(n: number, a: number, r0: number, r1: number): void;
-  trilSolveTrilCols(n: number, lq: number, lp: number, out: number, jb0: number, jb1: number): void;
-  gemm: GemmExport;
-  gemmUnfused: GemmExport;
-  tridiagPartStart(l: number, p: number): number;
-  tridiagParts(): number;
-  tridiagFusedRows(
-    n: number,
-    a: number,
-    i: number,
-    l: number,
-    q: number,
-    part: number,
-    j0: number,
-    j1: number,
-  ): void;
-  tridiagReduce(n: number, l: number, work: number, pn: number): void;
-  tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number, work: number): void;
-  scratchPtr(): number;
-  klDiagBatch(
-    nb: number,
-    d: number,
-    locP: number,
-    lvP: number,
-    locQ: number,
-    locQShared: number,
-    lvQ: number,
-    lvQShared: number,
-    out: number,
-    work: number,
-  ): void;
-}
-
-type GemmExport = (
-  transA: number,
-  transB: number,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: number,
-  lda: number,
-  b: number,
-  ldb: number,
-  c: number,
-  ldc: number,
-) => void;
+/** The exports of the shared-memory build (the same as the private build's). */
+type SharedExports = WasmKernelExports;
 
 /** The slice of `node:worker_threads`' Worker used here. */
 interface NodeWorker {
@@ -313,8 +258,13 @@ export function setDenseThreads(threads: ThreadsOption = "auto"): void {
  * available here: not Node ≥ 20.16, no SharedArrayBuffer, or an earlier worker failure).
  */
 export function denseThreadsFor(n: number): number {
+  return threadsFor(n, DENSE_THREAD_THRESHOLD);
+}
+
+/** Threads for a job of `size` under the current setting, where `"auto"` starts at `threshold`. */
+function threadsFor(size: number, threshold: number): number {
   if (setting === 1 || broken !== undefined) return 1;
-  if (setting === "auto" && !(n >= DENSE_THREAD_THRESHOLD)) return 1;
+  if (setting === "auto" && !(size >= threshold)) return 1;
   const e = nodeEnv();
   if (!e) return 1;
   return setting === "auto" ? e.parallelism : setting;
@@ -569,11 +519,7 @@ export const GEMM_THREAD_WORK = 1 << 24;
 
 /** How many threads a WASM matrix product of `work` multiply-adds would use now. */
 export function gemmThreadsFor(work: number): number {
-  if (setting === 1 || broken !== undefined) return 1;
-  if (setting === "auto" && !(work >= GEMM_THREAD_WORK)) return 1;
-  const e = nodeEnv();
-  if (!e) return 1;
-  return setting === "auto" ? e.parallelism : setting;
+  return threadsFor(work, GEMM_THREAD_WORK);
 }
 
 /**
@@ -664,11 +610,7 @@ export const BATCH_THREAD_ELEMENTS = 1 << 17;
 
 /** How many threads a fused diagonal KL over `elements` doubles per input would use now. */
 export function batchThreadsFor(elements: number): number {
-  if (setting === 1 || broken !== undefined) return 1;
-  if (setting === "auto" && !(elements >= BATCH_THREAD_ELEMENTS)) return 1;
-  const e = nodeEnv();
-  if (!e) return 1;
-  return setting === "auto" ? e.parallelism : setting;
+  return threadsFor(elements, BATCH_THREAD_ELEMENTS);
 }
 
 /**

@@ -102,6 +102,29 @@ export interface WasmKernelExports {
   ): void;
   tridiagFusedStep(n: number, a: number, i: number, l: number, q: number, pn: number, work: number): void;
   tridiagParts(): number;
+  tridiagPartStart(l: number, p: number): number;
+  tridiagFusedRows(
+    n: number,
+    a: number,
+    i: number,
+    l: number,
+    q: number,
+    part: number,
+    j0: number,
+    j1: number,
+  ): void;
+  tridiagReduce(n: number, l: number, work: number, pn: number): void;
+  // the pieces of potrf and trilSolveTril, and per-instance scratch (src/linalg/threaded.ts)
+  scratchBytes(): number;
+  scratchPtr(): number;
+  setScratch(p: number): void;
+  potrfBlock(): number;
+  solveBlock(): number;
+  potrfDiag(n: number, a: number, k0: number, kb: number): number;
+  potrfPanel(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
+  potrfUpdate(n: number, a: number, k0: number, kb: number, r0: number, r1: number): void;
+  zeroUpper(n: number, a: number, r0: number, r1: number): void;
+  trilSolveTrilCols(n: number, lq: number, lp: number, out: number, jb0: number, jb1: number): void;
 }
 
 // (module (func (param v128) (result v128) local.get 0 local.get 0 f64x2.add))
@@ -636,18 +659,8 @@ export function klDiagBatchWasm(
   return out;
 }
 
-/** Runs one chunk of the fused diagonal KL on operands staged at the given heap slots. */
-type KlDiagChunk = (
-  rows: number,
-  d: number,
-  oLp: number,
-  oVp: number,
-  oLq: number,
-  locQShared: boolean,
-  oVq: number,
-  lvQShared: boolean,
-  oOut: number,
-) => boolean;
+/** Runs one chunk of the fused diagonal KL on operands staged at the given heap slots (slot indices). */
+type KlDiagChunk = typeof threadedKlDiag;
 
 /**
  * The chunk loop of {@link klDiagBatchWasm}: copies chunks of r rows into `h` from slot `o` on

@@ -211,7 +211,9 @@ export {
 // ── threaded dense kernels (Node, synchronous): Cholesky, Lq⁻¹Lp, large products, tridiagonalisation ──
 export {
   setDenseThreads,
+  startDenseThreads,
   denseThreadsFor,
+  denseThreadsError,
   shutdownDenseThreads,
   DENSE_THREAD_THRESHOLD,
   gemmThreadsFor,

@@ -114,6 +114,59 @@ window.runBlocked = async () => {
   const D = await kb.pairwiseKlAsync(P, P, { threads: 1 });
   return { isolated: globalThis.crossOriginIsolated === true, error, fallback: identical(D.data, kb.pairwiseKl(P, P).data) };
 };
+// the synchronous dense kernels on nested Web Workers, inside a module worker (startDenseThreads)
+window.runDense = () =>
+  new Promise((resolve) => {
+    const src = \`import * as kb from "\${location.origin}/dist/index.js";
+self.onmessage = async () => {
+  try {
+    self.postMessage(await run());
+  } catch (e) {
+    self.postMessage({ workerError: String(e && e.stack || e) });
+  }
+};
+const run = async () => {
+  const started = await kb.startDenseThreads(2);
+  const d = 300;
+  const rng = new kb.Random(3);
+  const spd = () => {
+    const g = Float64Array.from({ length: d * d }, () => rng.normal());
+    const c = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) {
+      let t = 0;
+      for (let k = 0; k < d; k++) t += g[i * d + k] * g[j * d + k];
+      c[i * d + j] = c[j * d + i] = t / d + (i === j ? 0.1 : 0);
+    }
+    return { data: c, shape: [d, d] };
+  };
+  const S1 = spd(), S2 = spd(), m = new Float64Array(d);
+  kb.enableWasm();
+  const values = (t) => {
+    kb.setDenseThreads(t);
+    return [
+      kb.frechetDistance(m, S1, m, S2),
+      kb.kl(kb.MultivariateNormal.fromCovariance(m, S1), kb.MultivariateNormal.fromCovariance(m, S2)),
+    ];
+  };
+  const one = values(1);
+  const two = values(2);
+  return {
+    started,
+    isolated: self.crossOriginIsolated === true,
+    threads: kb.denseThreadsFor(1000),
+    same: Object.is(one[0], two[0]) && Object.is(one[1], two[1]),
+    values: one,
+    error: kb.denseThreadsError() ?? null,
+  };
+};\`;
+    const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), { type: "module" });
+    w.onmessage = (e) => {
+      w.terminate();
+      resolve(e.data);
+    };
+    w.onerror = (e) => resolve({ workerError: e.message ?? "worker error" });
+    w.postMessage(0);
+  });
 window.ready = true;
 </script>`;
 
@@ -224,6 +277,29 @@ describe("threaded functions in headless Chromium", () => {
     await page.close();
     return r;
   }
+
+  it.skipIf(!hasChromium)(
+    "dense kernels in a module Web Worker: startDenseThreads starts nested workers; same bits as one thread",
+    async () => {
+      const r = await run("isolated", "runDense");
+      expect(r.workerError).toBeUndefined();
+      expect(r.isolated).toBe(true);
+      expect(r.started).toBe(true);
+      expect(r.error).toBeNull();
+      expect(r.threads).toBe(2);
+      expect(r.same).toBe(true);
+      const [fid, klv] = r.values as number[];
+      expect(fid > 0 && klv > 0).toBe(true);
+      // without isolation: no pool, one thread, the same values
+      const p = await run("plain", "runDense");
+      expect(p.isolated).toBe(false);
+      expect(p.started).toBe(false);
+      expect(p.threads).toBe(1);
+      expect(p.same).toBe(true);
+      expect(p.values).toEqual(r.values);
+    },
+    60000,
+  );
 
   it.skipIf(!hasChromium)(
     "cross-origin isolated: Web Workers compute pairwiseKl and knnKl, bit for bit",

@@ -34,7 +34,7 @@ import {
 } from "./generated/kernels-wasm.js";
 import { decodeBase64 } from "./base64.js";
 import { invalidParameter } from "../core/errors.js";
-import type { WasmKernelExports } from "./wasm.js";
+import { initWasm, wasmStatus, type WasmKernelExports } from "./wasm.js";
 import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
 
 /**
@@ -133,12 +133,18 @@ function drain(ex: SharedExports, ctrl: Int32Array, bounds: Int32Array): void {
   }
 }
 
-/** The worker's script (CommonJS, run with `eval: true`). */
-function workerScript(): string {
+/**
+ * A worker's script: under Node run with `eval: true` (as CommonJS, or as a module under
+ * `--input-type=module`: no require), in a browser from a Blob URL, started by its first message.
+ */
+function workerScript(kind: "node" | "web"): string {
+  const start =
+    kind === "node"
+      ? 'start(process.getBuiltinModule("node:worker_threads").workerData);'
+      : "self.onmessage = (e) => { self.onmessage = null; start(e.data); };";
   return `"use strict";
-// started with eval: true, as CommonJS or (under --input-type=module) as a module: no require
-const { workerData } = process.getBuiltinModule("node:worker_threads");
-const { module, memory, control, bounds: boundsBuffer, slot, scratch } = workerData;
+function start(data) {
+const { module, memory, control, bounds: boundsBuffer, slot, scratch } = data;
 const ctrl = new Int32Array(control);
 const bounds = new Int32Array(boundsBuffer);
 const drain = ${drain.toString()};
@@ -166,6 +172,8 @@ while (ex) {
   Atomics.add(ctrl, ${DONE}, 1);
   Atomics.notify(ctrl, ${DONE});
 }
+}
+${start}
 `;
 }
 
@@ -176,13 +184,20 @@ interface Pool {
   heap: Float64Array;
   ctrl: Int32Array;
   bounds: Int32Array;
-  workers: NodeWorker[];
+  workers: { terminate(): unknown }[];
   /** Start of the region for arrays (after the workers' scratch regions). */
   arrays: number;
 }
 
 interface NodeEnv {
   Worker: new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+  parallelism: number;
+}
+
+/** What a browser worker scope offers for a pool of nested Web Workers (see {@link startDenseThreads}). */
+interface WebEnv {
+  Worker: new (url: string) => { postMessage(message: unknown): void; terminate(): void };
+  url: string;
   parallelism: number;
 }
 
@@ -266,8 +281,10 @@ function threadsFor(size: number, threshold: number): number {
   if (setting === 1 || broken !== undefined) return 1;
   if (setting === "auto" && !(size >= threshold)) return 1;
   const e = nodeEnv();
-  if (!e) return 1;
-  return setting === "auto" ? e.parallelism : setting;
+  if (e) return setting === "auto" ? e.parallelism : setting;
+  // elsewhere only a pool started by startDenseThreads (a browser worker) is used, at its size
+  const have = pool ? pool.workers.length + 1 : 1;
+  return setting === "auto" ? have : Math.min(setting, have);
 }
 
 /** Why threading is off for good in this process, if it is. */
@@ -293,60 +310,161 @@ function waitChange(ctrl: Int32Array, i: number, old: number, ms: number): boole
 
 /** Starts the pool for `threads` threads (the caller and threads − 1 workers), or returns null. */
 function ensurePool(threads: number, relaxed: boolean): Pool | null {
+  const e = nodeEnv();
+  // without Node, the pool cannot be started synchronously: use one from startDenseThreads
+  if (!e) return pool && pool.relaxed === relaxed ? pool : null;
   if (pool && (pool.relaxed !== relaxed || pool.workers.length < threads - 1)) shutdownDenseThreads();
   if (pool) return pool;
-  const e = nodeEnv();
-  if (!e) return null;
   const workers: NodeWorker[] = [];
   try {
-    const memory = new WebAssembly.Memory({
-      initial: kernelsWasmSharedPages.initial,
-      maximum: kernelsWasmSharedPages.maximum,
-      shared: true,
-    });
-    const bytes = decodeBase64(relaxed ? kernelsWasmSharedRelaxedBase64 : kernelsWasmSharedBase64);
-    const module = new WebAssembly.Module(bytes as BufferSource);
-    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
-    const control = new SharedArrayBuffer(CTRL_INTS * 4);
-    const boundsBuffer = new SharedArrayBuffer(MAX_CHUNKS * 2 * 4);
-    const ctrl = new Int32Array(control);
-    const S = ex.scratchBytes();
-    const base = ex.dataPtr();
-    const count = threads - 1;
-    if (!ex.ensure(count * S)) throw new Error("could not allocate the workers' scratch memory");
-    const script = workerScript();
-    for (let slot = 0; slot < count; slot++) {
-      const w = new e.Worker(script, {
-        eval: true,
-        workerData: { module, memory, control, bounds: boundsBuffer, slot, scratch: base + slot * S },
-      });
-      w.unref();
-      workers.push(w);
-    }
-    for (let slot = 0; slot < count; slot++) {
-      const deadline = Date.now() + 10_000;
-      while (Atomics.load(ctrl, READY + slot) === 0 && Date.now() < deadline) {
-        Atomics.wait(ctrl, READY + slot, 0, 1000);
-      }
-      const state = Atomics.load(ctrl, READY + slot);
-      if (state !== 1)
-        throw new Error(state === 2 ? "a worker could not load the kernels" : "a worker did not start");
-    }
-    pool = {
+    const p = newPool(
+      threads - 1,
       relaxed,
-      memory,
-      ex,
-      heap: new Float64Array(memory.buffer),
-      ctrl,
-      bounds: new Int32Array(boundsBuffer),
       workers,
-      arrays: base + count * S,
-    };
+      (script, data) => {
+        const w = new e.Worker(script, { eval: true, workerData: data });
+        w.unref();
+        return w;
+      },
+      workerScript("node"),
+    );
+    for (let slot = 0; slot < workers.length; slot++) {
+      const deadline = Date.now() + 10_000;
+      while (Atomics.load(p.ctrl, READY + slot) === 0 && Date.now() < deadline) {
+        Atomics.wait(p.ctrl, READY + slot, 0, 1000);
+      }
+      checkReady(p, slot);
+    }
+    pool = p;
     return pool;
   } catch (err) {
     for (const w of workers) void w.terminate();
     broken = `starting worker threads failed: ${err instanceof Error ? err.message : String(err)}`;
     return null;
+  }
+}
+
+/** Throws unless worker `slot` reported that it is ready. */
+function checkReady(p: Pool, slot: number): void {
+  const state = Atomics.load(p.ctrl, READY + slot);
+  if (state !== 1)
+    throw new Error(state === 2 ? "a worker could not load the kernels" : "a worker did not start");
+}
+
+/**
+ * A pool's shared memory, module, control block and `count` workers (pushed to `workers` as
+ * they start, so the caller can stop them on failure); the workers are not waited for.
+ */
+function newPool(
+  count: number,
+  relaxed: boolean,
+  workers: { terminate(): unknown }[],
+  spawn: (script: string, data: unknown) => { terminate(): unknown },
+  script: string,
+): Pool {
+  const memory = new WebAssembly.Memory({
+    initial: kernelsWasmSharedPages.initial,
+    maximum: kernelsWasmSharedPages.maximum,
+    shared: true,
+  });
+  const bytes = decodeBase64(relaxed ? kernelsWasmSharedRelaxedBase64 : kernelsWasmSharedBase64);
+  const module = new WebAssembly.Module(bytes as BufferSource);
+  const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
+  const control = new SharedArrayBuffer(CTRL_INTS * 4);
+  const boundsBuffer = new SharedArrayBuffer(MAX_CHUNKS * 2 * 4);
+  const S = ex.scratchBytes();
+  const base = ex.dataPtr();
+  if (!ex.ensure(count * S)) throw new Error("could not allocate the workers' scratch memory");
+  for (let slot = 0; slot < count; slot++) {
+    workers.push(
+      spawn(script, { module, memory, control, bounds: boundsBuffer, slot, scratch: base + slot * S }),
+    );
+  }
+  return {
+    relaxed,
+    memory,
+    ex,
+    heap: new Float64Array(memory.buffer),
+    ctrl: new Int32Array(control),
+    bounds: new Int32Array(boundsBuffer),
+    workers,
+    arrays: base + count * S,
+  };
+}
+
+/** A browser worker scope that can run a pool of nested Web Workers, or null. */
+function webEnv(): WebEnv | null {
+  const g = globalThis as unknown as {
+    WorkerGlobalScope?: new () => unknown;
+    crossOriginIsolated?: boolean;
+    Worker?: WebEnv["Worker"];
+    Blob?: new (parts: string[], options: { type: string }) => unknown;
+    URL?: { createObjectURL?(blob: unknown): string };
+    navigator?: { hardwareConcurrency?: number };
+  };
+  if (typeof g.WorkerGlobalScope !== "function" || !(globalThis instanceof g.WorkerGlobalScope)) return null;
+  if (g.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") return null;
+  if (
+    typeof g.Worker !== "function" ||
+    typeof g.Blob !== "function" ||
+    typeof g.URL?.createObjectURL !== "function"
+  )
+    return null;
+  const url = g.URL.createObjectURL(new g.Blob([workerScript("web")], { type: "text/javascript" }));
+  return { Worker: g.Worker, url, parallelism: Math.max(1, g.navigator?.hardwareConcurrency ?? 1) };
+}
+
+/**
+ * Starts the dense thread pool ahead of use, for `threads` threads (default: every core), and
+ * resolves to whether it runs. Under Node this is optional (synchronous calls start it on
+ * demand). In a browser it is what makes threading possible at all, inside a Web Worker of a
+ * cross-origin-isolated page (a page's main thread may not block): the pool's nested Web Workers
+ * start asynchronously, and afterwards the synchronous calls in that worker use them. Elsewhere
+ * (a page's main thread, no isolation) it resolves to false and everything runs in one thread.
+ *
+ * @example
+ * // in a module Web Worker of a page served with COOP/COEP headers
+ * await startDenseThreads();
+ * frechetDistance(mu1, sigma1, mu2, sigma2); // Cholesky, products and eigenvalues on all cores
+ */
+export async function startDenseThreads(threads?: number): Promise<boolean> {
+  if (threads !== undefined) setDenseThreads(threads); // validates
+  if (broken !== undefined) return false;
+  if (!(await initWasm())) return false;
+  const relaxed = wasmStatus().module === "relaxed-simd";
+  const node = nodeEnv();
+  if (node) return ensurePool(typeof setting === "number" ? setting : node.parallelism, relaxed) !== null;
+  if (pool && pool.relaxed === relaxed) return true;
+  const web = webEnv();
+  if (!web) return false;
+  const count = (typeof setting === "number" ? setting : web.parallelism) - 1;
+  if (count < 1) return false;
+  const workers: { terminate(): unknown }[] = [];
+  try {
+    const p = newPool(
+      count,
+      relaxed,
+      workers,
+      (_script, data) => {
+        const w = new web.Worker(web.url);
+        w.postMessage(data);
+        return w;
+      },
+      "",
+    );
+    const deadline = Date.now() + 10_000;
+    for (let slot = 0; slot < count; slot++) {
+      while (Atomics.load(p.ctrl, READY + slot) === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      checkReady(p, slot);
+    }
+    pool = p;
+    return true;
+  } catch (err) {
+    for (const w of workers) void w.terminate();
+    broken = `starting Web Workers failed: ${err instanceof Error ? err.message : String(err)}`;
+    return false;
   }
 }
 

@@ -313,7 +313,7 @@ function ensurePool(threads: number, relaxed: boolean): Pool | null {
   const e = nodeEnv();
   // without Node, the pool cannot be started synchronously: use one from startDenseThreads
   if (!e) return pool && pool.relaxed === relaxed ? pool : null;
-  if (pool && (pool.relaxed !== relaxed || pool.workers.length < threads - 1)) shutdownDenseThreads();
+  if (pool && (pool.relaxed !== relaxed || pool.workers.length !== threads - 1)) shutdownDenseThreads();
   if (pool) return pool;
   const workers: NodeWorker[] = [];
   try {

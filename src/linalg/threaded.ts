@@ -99,7 +99,10 @@ function drain(ex: SharedExports, ctrl: Int32Array, bounds: Int32Array): void {
       // rows [lo, hi) of C (n columns) += A (k columns) Bᵀ; p1, p2, p3 = A, B, C; ctrl[12] = fused
       const k = ctrl[12];
       const f = ctrl[13] === 1 ? ex.gemm : ex.gemmUnfused;
-      f(0, 1, hi - lo, n, k, 1, p1 + lo * k * 8, k, p2, k, p3 + lo * n * 8, n);
+      if (ctrl[14] === 1) {
+        // columns [lo, hi) of C (rows of B); ctrl[15] = m
+        f(0, 1, ctrl[15], hi - lo, k, 1, p1, k, p2 + lo * k * 8, k, p3 + lo * 8, n);
+      } else f(0, 1, hi - lo, n, k, 1, p1 + lo * k * 8, k, p2, k, p3 + lo * n * 8, n);
     } else if (op === 6) {
       // parts [lo, hi) of a fused tridiagonalisation step; p1, p2, p3 = A, q, work; i, l
       const i = ctrl[12];
@@ -658,7 +661,8 @@ export function threadedRegion(
 
 /**
  * C[m×n] += A[m×k] · B[n×k]ᵀ on operands already in the region of {@link threadedRegion} (slot
- * indices oa, ob, oc; contiguous rows), rows of C shared between the threads: the same bits as
+ * indices oa, ob, oc; contiguous rows), rows of C (or its columns, when it is wider than tall)
+ * shared between the threads: the same bits as
  * one `gemm` (`fused`) or `gemmUnfused` call. False when a worker failed (C is then undefined;
  * the caller recomputes).
  */
@@ -674,8 +678,12 @@ export function threadedGemm(
   const p = pool;
   if (!p) return false;
   const t = p.workers.length + 1;
-  const rows = evenRanges(0, m, Math.min(4 * t, Math.ceil(m / 8)));
-  if (!phase(p, OP_GEMM, [n, oa * 8, ob * 8, oc * 8, k, fused ? 1 : 0], rows)) {
+  // split the longer side of C, in pieces of at least 128 (a packed panel): each thread then
+  // packs only its share of the larger operand
+  const byCols = n > m;
+  const len = byCols ? n : m;
+  const ranges = evenRanges(0, len, Math.max(1, Math.min(2 * t, Math.floor(len / 128))));
+  if (!phase(p, OP_GEMM, [n, oa * 8, ob * 8, oc * 8, k, fused ? 1 : 0, byCols ? 1 : 0, m], ranges)) {
     fail("a worker thread failed in a matrix product");
     return false;
   }

@@ -207,6 +207,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
  */
 async function dense() {
   const { kernelsFor, setDenseThreads, MultivariateNormal, kl } = kb;
+  await kb.startDenseThreads(THREADS); // workers start in the background otherwise
   const reps = Number(process.env.DENSE_REPS ?? 9);
   const spd = (n, seed) => {
     const g = gaussian(n, n, seed).data;

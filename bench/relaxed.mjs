@@ -17,7 +17,9 @@ import * as kb from "../dist/index.js";
 const { Random, Categorical, MultivariateNormal, pairwiseKl, kl, frechetDistance, gemmNT } = kb;
 kb.enableWasm();
 const status = kb.wasmStatus();
-console.log(`node ${process.version}; kernel build: ${status.module} (relaxed SIMD validates: ${status.relaxedSimd})`);
+console.log(
+  `node ${process.version}; kernel build: ${status.module} (relaxed SIMD validates: ${status.relaxedSimd})`,
+);
 
 function best(f, reps = 3) {
   let t = Infinity;
@@ -48,7 +50,9 @@ function spd(d, seed) {
   const B = Float64Array.from({ length: n * n }, () => rng.normal());
   const C = new Float64Array(n * n);
   const [t] = best(() => gemmNT(n, n, n, A, 0, n, B, 0, n, C, 0, n, false, "wasm"));
-  console.log(`GEMM ${n}³: ${t.toFixed(1)} ms, ${((2 * n ** 3) / t / 1e6).toFixed(1)} GFLOP/s; C[0] = ${C[0]}`);
+  console.log(
+    `GEMM ${n}³: ${t.toFixed(1)} ms, ${((2 * n ** 3) / t / 1e6).toFixed(1)} GFLOP/s; C[0] = ${C[0]}`,
+  );
 }
 {
   const rng = new Random(2);

@@ -120,6 +120,9 @@ if (!only.length || only.includes("P1")) {
 // KULLBACK_BENCH_QUICK=1 shrinks every size (a smoke test of the harness, not a measurement).
 
 const quick = process.env.KULLBACK_BENCH_QUICK === "1";
+// the dense worker threads (Cholesky, products, batched KL) start in the background on first use;
+// start them now so that no timed run pays or skips the start-up
+await kb.startDenseThreads();
 const wants = (w) => !only.length || only.includes(w);
 const results = {};
 

@@ -24,6 +24,7 @@ import {
   denseThreadsFor,
   setDenseThreads,
   shutdownDenseThreads,
+  startDenseThreads,
 } from "../src/linalg/threaded.js";
 import { createWasmKernels, defaultKernels, enableWasm, initWasmSync } from "../src/linalg/wasm.js";
 import { gemmNT } from "../src/linalg/gemm.js";
@@ -35,6 +36,12 @@ const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, tri
 
 function spd(n: number, seed: number): Float64Array {
   return spdMatrix(new Random(seed), n, 0.1);
+}
+
+/** setDenseThreads(t), then wait until a pool of t threads has started (a threaded call is then threaded). */
+function use(t: number): void {
+  const ready = denseThreadsTesting.useThreads(t);
+  if (t > 1) expect(ready).toBe(true);
 }
 
 function sameBits(a: Float64Array, b: Float64Array): number {
@@ -52,7 +59,7 @@ afterAll(() => {
 describe("threaded dense kernels (Node worker threads, shared WebAssembly memory)", () => {
   it("are available under this Node", () => {
     expect(initWasmSync()).toBe(true);
-    setDenseThreads(2);
+    use(2);
     expect(denseThreadsFor(10)).toBe(2);
     expect(denseThreadsError()).toBeUndefined();
   });
@@ -60,11 +67,11 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
   it("Cholesky: the bits of the single-threaded kernel for 2 and 3 threads, at panel edges", () => {
     for (const n of [1, 63, 64, 65, 129, 200, 300]) {
       const c = spd(n, n);
-      setDenseThreads(1);
+      use(1);
       const one = c.slice();
       expect(wasmAll.potrf(n, one, 0)).toBe(0);
       for (const t of [2, 3]) {
-        setDenseThreads(t);
+        use(t);
         const many = c.slice();
         expect(wasmAll.potrf(n, many, 0)).toBe(0);
         expect(sameBits(one, many), `n=${n} threads=${t}`).toBe(0);
@@ -83,9 +90,9 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     const c = spd(n, 3);
     const buf = new Float64Array(n * n + 20).fill(7);
     buf.set(c, 10);
-    setDenseThreads(2);
+    use(2);
     expect(wasmAll.potrf(n, buf, 10)).toBe(0);
-    setDenseThreads(1);
+    use(1);
     const one = c.slice();
     wasmAll.potrf(n, one, 0);
     expect(sameBits(buf.subarray(10, 10 + n * n), one)).toBe(0);
@@ -96,10 +103,10 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     const n = 200;
     const c = spd(n, 5);
     c[150 * n + 150] = -1; // the leading minor of order 151 fails
-    setDenseThreads(1);
+    use(1);
     const one = c.slice();
     const infoOne = wasmAll.potrf(n, one, 0);
-    setDenseThreads(2);
+    use(2);
     const many = c.slice();
     const infoMany = wasmAll.potrf(n, many, 0);
     expect(infoOne).toBe(151);
@@ -113,11 +120,11 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
       const lp = spd(n, 20 + n);
       ts.potrf(n, lq, 0);
       ts.potrf(n, lp, 0);
-      setDenseThreads(1);
+      use(1);
       const one = new Float64Array(n * n).fill(NaN);
       wasmAll.trilSolveTril(n, lq, 0, lp, 0, one);
       for (const t of [2, 4]) {
-        setDenseThreads(t);
+        use(t);
         const many = new Float64Array(n * n).fill(NaN);
         wasmAll.trilSolveTril(n, lq, 0, lp, 0, many);
         expect(sameBits(one, many), `n=${n} threads=${t}`).toBe(0);
@@ -147,7 +154,7 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
       const s1 = { data: spd(d, 2), shape: [d, d] };
       const kept = s0.data.slice();
       const value = (t: number): number => {
-        setDenseThreads(t);
+        use(t);
         return kl(
           MultivariateNormal.fromCovariance(m0, s0),
           MultivariateNormal.fromCovariance(m1, s1),
@@ -169,7 +176,7 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
       const d = 200;
       const c = spd(d, 9);
       c[120 * d + 120] = -5;
-      setDenseThreads(2);
+      use(2);
       let err: unknown;
       try {
         MultivariateNormal.fromCovariance(new Float64Array(d), { data: c, shape: [d, d] });
@@ -196,7 +203,7 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
       const C0 = Float64Array.from({ length: m * n }, () => rng.normal());
       for (const backend of ["wasm", "auto"] as const) {
         const run = (t: number, accumulate: boolean): Float64Array => {
-          setDenseThreads(t);
+          use(t);
           const C = C0.slice();
           gemmNT(m, n, K, A, 0, K, B, 0, K, C, 0, n, accumulate, backend);
           return C;
@@ -219,16 +226,16 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
       const m1 = new Float64Array(d).fill(0.5);
       const m2 = new Float64Array(d);
       const fid = (t: number): number => {
-        setDenseThreads(t);
+        use(t);
         return frechetDistance(m1, { data: s1, shape: [d, d] }, m2, { data: s2, shape: [d, d] }) as number;
       };
       const one = fid(1);
       expect(one).toBeGreaterThan(0);
       expect(Object.is(fid(2), one)).toBe(true);
       expect(Object.is(fid(4), one)).toBe(true);
-      setDenseThreads(1);
+      use(1);
       const e1 = eigh(d, s1);
-      setDenseThreads(2);
+      use(2);
       const e2 = eigh(d, s1);
       expect(sameBits(e1.values, e2.values)).toBe(0);
       expect(sameBits(e1.vectors, e2.vectors)).toBe(0);
@@ -265,7 +272,7 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
       const qOne = MultivariateNormalDiag.fromLogVariance(arr(d, 1), arr(d, 2));
       for (const q of [qRows, qOne]) {
         const run = (t: number): Float64Array => {
-          setDenseThreads(t);
+          use(t);
           return (kl(p, q) as NDArray).data;
         };
         const one = run(1);
@@ -283,30 +290,37 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     setDenseThreads("auto");
     expect(denseThreadsFor(DENSE_THREAD_THRESHOLD - 1)).toBe(1);
     expect(denseThreadsFor(DENSE_THREAD_THRESHOLD)).toBeGreaterThanOrEqual(1);
-    setDenseThreads(1);
+    use(1);
     expect(denseThreadsFor(5000)).toBe(1);
     expect(gemmThreadsFor(2 ** 30)).toBe(1);
     setDenseThreads("auto");
     expect(gemmThreadsFor(GEMM_THREAD_WORK - 1)).toBe(1);
   });
 
-  it("a stopped pool restarts on the next call", () => {
+  it("a stopped pool restarts; the first call after does not wait for the workers", async () => {
     const n = 130;
     const c = spd(n, 4);
-    setDenseThreads(2);
+    use(2);
     const a = c.slice();
     wasmAll.potrf(n, a, 0);
     shutdownDenseThreads();
+    expect(denseThreadsTesting.poolState()).toBe("none");
     const b = c.slice();
-    wasmAll.potrf(n, b, 0);
+    wasmAll.potrf(n, b, 0); // starts the workers, computes in this thread meanwhile
+    expect(denseThreadsTesting.poolState()).toBe("starting");
     expect(sameBits(a, b)).toBe(0);
+    expect(await startDenseThreads()).toBe(true); // resolves once they run
+    expect(denseThreadsTesting.poolState()).toBe("ready");
+    const e = c.slice();
+    wasmAll.potrf(n, e, 0);
+    expect(sameBits(a, e)).toBe(0);
     expect(denseThreadsError()).toBeUndefined();
   });
 
   it("a worker that dies: the call is recomputed in the calling thread, same bits, threading off", async () => {
     const n = 300;
     const c = spd(n, 41);
-    setDenseThreads(1);
+    use(1);
     const one = c.slice();
     wasmAll.potrf(n, one, 0);
     const lq = one.slice();
@@ -314,7 +328,7 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     wasmAll.trilSolveTril(n, lq, 0, lq, 0, m1);
     try {
       for (const which of ["potrf", "tril"] as const) {
-        setDenseThreads(2);
+        use(2);
         wasmAll.potrf(64, spd(64, 1), 0); // the pool is up
         denseThreadsTesting.killWorkers();
         await new Promise((r) => setTimeout(r, 100)); // let the termination land
@@ -379,8 +393,12 @@ const g = () => { const a = Float64Array.from({ length: d * d }, () => rng.norma
   for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) { let s = 0; for (let k = 0; k < d; k++) s += a[i*d+k]*a[j*d+k]; c[i*d+j] = c[j*d+i] = s / d + (i === j ? 0.1 : 0); }
   return { data: c, shape: [d, d] }; };
 const S0 = g(), S1 = g(), m = new Float64Array(d);
-const v = (t) => { kb.setDenseThreads(t); return kb.kl(kb.MultivariateNormal.fromCovariance(m, S0), kb.MultivariateNormal.fromCovariance(m, S1)); };
-const one = v(1), two = v(2);
+const v = async (t) => {
+  kb.setDenseThreads(t);
+  if (t > 1 && !(await kb.startDenseThreads())) throw new Error("no threads");
+  return kb.kl(kb.MultivariateNormal.fromCovariance(m, S0), kb.MultivariateNormal.fromCovariance(m, S1));
+};
+const one = await v(1), two = await v(2);
 console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d) }));
 `;
 

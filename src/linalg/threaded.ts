@@ -23,8 +23,9 @@
  *   synchronous constructor can use them, and the calling thread must be allowed to block). In a
  *   browser, and wherever a piece is missing, the single-threaded kernels run instead, with the
  *   same results.
- * - Workers start on the first threaded call (≈ 50–100 ms, once), are `unref()`ed (an idle pool
- *   never keeps the process alive) and are stopped by `shutdownThreads()`. If a worker fails, the
+ * - Workers start in the background on the first call that would use them (that call runs in
+ *   one thread; `startDenseThreads` waits for them), are `unref()`ed (an idle pool never keeps
+ *   the process alive) and are stopped by `shutdownThreads()`. If a worker fails, the
  *   call is recomputed in the calling thread and threading is switched off for the process.
  */
 import {
@@ -181,6 +182,9 @@ ${start}
 }
 
 interface Pool {
+  /** Every worker has started (see {@link poolReady}). */
+  ready: boolean;
+  startedAt: number;
   relaxed: boolean;
   memory: WebAssembly.Memory;
   ex: SharedExports;
@@ -227,6 +231,22 @@ export const denseThreadsTesting = {
     broken = undefined;
     stallSeconds = 60;
     shutdownDenseThreads();
+  },
+  /** "none", "starting" (workers booting) or "ready". */
+  poolState(): "none" | "starting" | "ready" {
+    return pool === null ? "none" : pool.ready ? "ready" : "starting";
+  },
+  /** setDenseThreads(t), then (Node) block until a pool of t threads has started; its readiness. */
+  useThreads(t: number): boolean {
+    setDenseThreads(t);
+    if (t < 2 || !nodeEnv()) return false;
+    const relaxed = wasmStatus().module === "relaxed-simd";
+    ensurePool(t, relaxed);
+    const p = pool;
+    if (!p) return false;
+    const wait = new Int32Array(new SharedArrayBuffer(4));
+    while (pool === p && !poolReady(p) && broken === undefined) Atomics.wait(wait, 0, 0, 2);
+    return pool === p && p.ready;
   },
 };
 
@@ -286,7 +306,7 @@ function threadsFor(size: number, threshold: number): number {
   const e = nodeEnv();
   if (e) return setting === "auto" ? e.parallelism : setting;
   // elsewhere only a pool started by startDenseThreads (a browser worker) is used, at its size
-  const have = pool ? pool.workers.length + 1 : 1;
+  const have = pool && pool.ready ? pool.workers.length + 1 : 1;
   return setting === "auto" ? have : Math.min(setting, have);
 }
 
@@ -315,43 +335,64 @@ function waitChange(ctrl: Int32Array, i: number, old: number, ms: number): boole
 function ensurePool(threads: number, relaxed: boolean): Pool | null {
   const e = nodeEnv();
   // without Node, the pool cannot be started synchronously: use one from startDenseThreads
-  if (!e) return pool && pool.relaxed === relaxed ? pool : null;
+  if (!e) return pool && pool.ready && pool.relaxed === relaxed ? pool : null;
   if (pool && (pool.relaxed !== relaxed || pool.workers.length !== threads - 1)) shutdownDenseThreads();
-  if (pool) return pool;
-  const workers: NodeWorker[] = [];
-  try {
-    const p = newPool(
-      threads - 1,
-      relaxed,
-      workers,
-      (script, data) => {
-        const w = new e.Worker(script, { eval: true, workerData: data });
-        w.unref();
-        return w;
-      },
-      workerScript("node"),
-    );
-    for (let slot = 0; slot < workers.length; slot++) {
-      const deadline = Date.now() + 10_000;
-      while (Atomics.load(p.ctrl, READY + slot) === 0 && Date.now() < deadline) {
-        Atomics.wait(p.ctrl, READY + slot, 0, 1000);
-      }
-      checkReady(p, slot);
+  if (!pool) {
+    // start the workers and return at once: this call runs in one thread while they boot
+    // (≈ 50–100 ms), later calls use them; a one-off call never waits for start-up
+    const workers: NodeWorker[] = [];
+    try {
+      pool = newPool(
+        threads - 1,
+        relaxed,
+        workers,
+        (script, data) => {
+          const w = new e.Worker(script, { eval: true, workerData: data });
+          w.unref();
+          return w;
+        },
+        workerScript("node"),
+      );
+    } catch (err) {
+      for (const w of workers) void w.terminate();
+      broken = `starting worker threads failed: ${err instanceof Error ? err.message : String(err)}`;
+      return null;
     }
-    pool = p;
-    return pool;
-  } catch (err) {
-    for (const w of workers) void w.terminate();
-    broken = `starting worker threads failed: ${err instanceof Error ? err.message : String(err)}`;
-    return null;
   }
+  return poolReady(pool) ? pool : null;
 }
 
-/** Throws unless worker `slot` reported that it is ready. */
-function checkReady(p: Pool, slot: number): void {
-  const state = Atomics.load(p.ctrl, READY + slot);
-  if (state !== 1)
-    throw new Error(state === 2 ? "a worker could not load the kernels" : "a worker did not start");
+/** How long workers may take to start before threading is given up. */
+const START_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether every worker of `p` has started (marking it ready); false while some are booting.
+ * A worker that failed to start, or one still silent after {@link START_TIMEOUT_MS}, turns
+ * threading off (false).
+ */
+function poolReady(p: Pool): boolean {
+  if (p.ready) return true;
+  let all = true;
+  for (let slot = 0; slot < p.workers.length; slot++) {
+    const state = Atomics.load(p.ctrl, READY + slot);
+    if (state === 2) {
+      fail("starting worker threads failed: a worker could not load the kernels");
+      return false;
+    }
+    if (state !== 1) all = false;
+  }
+  if (!all && Date.now() - p.startedAt > START_TIMEOUT_MS) {
+    fail("starting worker threads failed: a worker did not start");
+    return false;
+  }
+  p.ready = all;
+  return all;
+}
+
+/** Resolves when the pool is ready (true) or has failed or was replaced (false). */
+async function whenReady(p: Pool): Promise<boolean> {
+  while (pool === p && !poolReady(p) && broken === undefined) await new Promise((r) => setTimeout(r, 5));
+  return pool === p && p.ready;
 }
 
 /**
@@ -384,6 +425,8 @@ function newPool(
     );
   }
   return {
+    ready: false,
+    startedAt: Date.now(),
     relaxed,
     memory,
     ex,
@@ -419,8 +462,9 @@ function webEnv(): WebEnv | null {
 
 /**
  * Starts the dense thread pool ahead of use, for `threads` threads (default: every core), and
- * resolves to whether it runs. Under Node this is optional (synchronous calls start it on
- * demand). In a browser it is what makes threading possible at all, inside a Web Worker of a
+ * resolves to whether it runs. Under Node this is optional: the synchronous calls start the
+ * workers in the background on first use and use them once they run; awaiting this first makes
+ * the very first large call threaded too (benchmarks). In a browser it is what makes threading possible at all, inside a Web Worker of a
  * cross-origin-isolated page (a page's main thread may not block): the pool's nested Web Workers
  * start asynchronously, and afterwards the synchronous calls in that worker use them. Elsewhere
  * (a page's main thread, no isolation) it resolves to false and everything runs in one thread.
@@ -436,8 +480,13 @@ export async function startDenseThreads(threads?: number): Promise<boolean> {
   if (!(await initWasm())) return false;
   const relaxed = wasmStatus().module === "relaxed-simd";
   const node = nodeEnv();
-  if (node) return ensurePool(typeof setting === "number" ? setting : node.parallelism, relaxed) !== null;
-  if (pool && pool.relaxed === relaxed) return true;
+  if (node) {
+    const t = typeof setting === "number" ? setting : node.parallelism;
+    if (t < 2) return false;
+    ensurePool(t, relaxed);
+    return pool !== null && (await whenReady(pool));
+  }
+  if (pool && pool.ready && pool.relaxed === relaxed) return true;
   const web = webEnv();
   if (!web) return false;
   const count = (typeof setting === "number" ? setting : web.parallelism) - 1;
@@ -455,15 +504,8 @@ export async function startDenseThreads(threads?: number): Promise<boolean> {
       },
       "",
     );
-    const deadline = Date.now() + 10_000;
-    for (let slot = 0; slot < count; slot++) {
-      while (Atomics.load(p.ctrl, READY + slot) === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      checkReady(p, slot);
-    }
     pool = p;
-    return true;
+    return await whenReady(p);
   } catch (err) {
     for (const w of workers) void w.terminate();
     broken = `starting Web Workers failed: ${err instanceof Error ? err.message : String(err)}`;

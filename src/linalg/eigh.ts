@@ -14,7 +14,7 @@
  * while the plane rotations of the QL sweeps are applied, then transposed once at the end.
  */
 import { KullbackError, invalidParameter, invalidShape, notPositiveDefinite } from "../core/errors.js";
-import { wasmRegion, wasmStatus } from "./wasm.js";
+import { wasmRegion } from "./wasm.js";
 import { denseThreadsFor, threadedRegion, threadedTridiagStep } from "./threaded.js";
 
 const EPS = Number.EPSILON;
@@ -207,52 +207,30 @@ function tridiagonalizeFast(
     tridiagonalize(n, a, aOff, d, dOff, e, hh, p0, p1);
     return;
   }
-  const doubles = workOff + region.exports.tridiagParts() * n;
-  // large orders: the row parts of each step shared with worker threads (same bits)
+  const x = region.exports;
+  const doubles = workOff + x.tridiagParts() * n;
+  // large orders: the row parts of each step shared with worker threads in their shared memory
+  // (same bits; src/linalg/threaded.ts), else this module's own memory
   const threads = denseThreadsFor(n);
-  if (threads > 1) {
-    const t = threadedRegion(threads, wasmStatus().module === "relaxed-simd", doubles);
-    if (t !== null) {
-      const { heap, offset: o } = t;
-      heap.set(a.subarray(aOff, aOff + nn), o);
-      let ok = true;
-      const aByte = o * 8;
-      const workByte = (o + workOff) * 8;
-      tridiagonalize(
-        n,
-        heap,
-        o,
-        d,
-        dOff,
-        e,
-        hh,
-        heap.subarray(o + qOff, o + qOff + n),
-        heap.subarray(o + pnOff, o + pnOff + n),
-        (i, l, qv, pv) => {
-          if (ok) ok = threadedTridiagStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset, workByte);
-        },
-      );
-      if (ok) {
-        a.set(heap.subarray(o, o + nn), aOff);
-        return;
-      }
-      // a worker failed part-way (threading is now off): start over in this thread
-    }
-  }
-  const r = wasmRegion(doubles, n);
+  const shared = threads > 1 ? threadedRegion(threads, doubles) : null;
+  const r = shared ?? wasmRegion(doubles, n);
   if (r === null) {
     tridiagonalize(n, a, aOff, d, dOff, e, hh, p0, p1);
     return;
   }
-  const { heap, offset: o, exports: x } = r;
+  const { heap, offset: o } = r;
   heap.set(a.subarray(aOff, aOff + nn), o);
   const q = heap.subarray(o + qOff, o + qOff + n);
   const pn = heap.subarray(o + pnOff, o + pnOff + n);
   const aByte = o * 8;
   const workByte = (o + workOff) * 8;
-  tridiagonalize(n, heap, o, d, dOff, e, hh, q, pn, (i, l, qv, pv) =>
-    x.tridiagFusedStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset, workByte),
-  );
+  let ok = true;
+  tridiagonalize(n, heap, o, d, dOff, e, hh, q, pn, (i, l, qv, pv) => {
+    if (!shared) x.tridiagFusedStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset, workByte);
+    else if (ok) ok = threadedTridiagStep(n, aByte, i, l, qv.byteOffset, pv.byteOffset, workByte);
+  });
+  // a worker failed part-way (threading is off from now on): start over in this thread
+  if (!ok) return tridiagonalizeFast(n, a, aOff, d, dOff, e, hh, p0, p1);
   a.set(heap.subarray(o, o + nn), aOff);
 }
 

@@ -30,7 +30,7 @@
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
 import { kernels } from "./kernels.js";
-import { batchUsesWasm, wasmExports, wasmStatus } from "./wasm.js";
+import { batchUsesWasm, wasmExports } from "./wasm.js";
 import { gemmThreadsFor, threadedGemm, threadedRegion } from "./threaded.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */
@@ -302,55 +302,32 @@ function gemmWasm(
   const kk = Math.max(K, 0);
   const pad = (x: number): number => (x + 7) & ~7;
   const doubles = pad(m * kk) + pad(n * kk) + pad(m * n);
-  // large products: rows of C shared with worker threads (same bits; src/linalg/threaded.ts)
+  // large products: rows (or columns) of C shared with worker threads in their shared memory
+  // (same bits; src/linalg/threaded.ts), else this module's own memory
   const threads = kk > 0 ? gemmThreadsFor(m * n * kk) : 1;
-  if (threads > 1) {
-    const r = threadedRegion(threads, wasmStatus().module === "relaxed-simd", doubles);
-    if (r) {
-      const oa = r.offset;
-      const ob = oa + pad(m * kk);
-      const oc = ob + pad(n * kk);
-      stage(r.heap, oa, ob, oc, m, n, kk, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
-      if (threadedGemm(m, n, kk, oa, ob, oc, fused)) {
-        for (let i = 0; i < m; i++) C.set(r.heap.subarray(oc + i * n, oc + (i + 1) * n), cOff + i * ldc);
-        return true;
-      }
-    }
+  const shared = threads > 1 ? threadedRegion(threads, doubles) : null;
+  let heap: Float64Array;
+  let oa: number;
+  if (shared) {
+    heap = shared.heap;
+    oa = shared.offset;
+  } else {
+    if (!w.ensure(doubles * 8)) return false;
+    heap = new Float64Array(w.memory.buffer);
+    oa = w.dataPtr() >>> 3;
   }
-  if (!w.ensure(doubles * 8)) return false;
-  const heap = new Float64Array(w.memory.buffer);
-  const oa = w.dataPtr() >>> 3;
   const ob = oa + pad(m * kk);
   const oc = ob + pad(n * kk);
-  stage(heap, oa, ob, oc, m, n, kk, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
-  if (kk > 0) (fused ? w.gemm : w.gemmUnfused)(0, 1, m, n, kk, 1, oa * 8, kk, ob * 8, kk, oc * 8, n);
-  for (let i = 0; i < m; i++) C.set(heap.subarray(oc + i * n, oc + (i + 1) * n), cOff + i * ldc);
-  return true;
-}
-
-/** Copies A, B (and C when accumulating, else zeros) into a WASM heap at slots oa, ob, oc, rows contiguous. */
-function stage(
-  heap: Float64Array,
-  oa: number,
-  ob: number,
-  oc: number,
-  m: number,
-  n: number,
-  kk: number,
-  A: Float64Array,
-  aOff: number,
-  lda: number,
-  B: Float64Array,
-  bOff: number,
-  ldb: number,
-  C: Float64Array,
-  cOff: number,
-  ldc: number,
-  accumulate: boolean,
-): void {
   for (let i = 0; i < m; i++) heap.set(A.subarray(aOff + i * lda, aOff + i * lda + kk), oa + i * kk);
   for (let j = 0; j < n; j++) heap.set(B.subarray(bOff + j * ldb, bOff + j * ldb + kk), ob + j * kk);
   if (accumulate)
     for (let i = 0; i < m; i++) heap.set(C.subarray(cOff + i * ldc, cOff + i * ldc + n), oc + i * n);
   else heap.fill(0, oc, oc + m * n);
+  if (shared) {
+    // a worker failed (threading is off from now on): redo the product in this thread
+    if (!threadedGemm(m, n, kk, oa, ob, oc, fused))
+      return gemmWasm(m, n, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate, fused);
+  } else if (kk > 0) (fused ? w.gemm : w.gemmUnfused)(0, 1, m, n, kk, 1, oa * 8, kk, ob * 8, kk, oc * 8, n);
+  for (let i = 0; i < m; i++) C.set(heap.subarray(oc + i * n, oc + (i + 1) * n), cOff + i * ldc);
+  return true;
 }

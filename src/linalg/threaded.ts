@@ -35,7 +35,7 @@ import {
 } from "./generated/kernels-wasm.js";
 import { decodeBase64 } from "./base64.js";
 import { invalidParameter } from "../core/errors.js";
-import { initWasm, wasmStatus, type WasmKernelExports } from "./wasm.js";
+import { initWasm, relaxedSimdLoaded, type WasmKernelExports } from "./wasm.js";
 import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
 
 /**
@@ -240,8 +240,7 @@ export const denseThreadsTesting = {
   useThreads(t: number): boolean {
     setDenseThreads(t);
     if (t < 2 || !nodeEnv()) return false;
-    const relaxed = wasmStatus().module === "relaxed-simd";
-    ensurePool(t, relaxed);
+    ensurePool(t);
     const p = pool;
     if (!p) return false;
     const wait = new Int32Array(new SharedArrayBuffer(4));
@@ -332,7 +331,9 @@ function waitChange(ctrl: Int32Array, i: number, old: number, ms: number): boole
 }
 
 /** Starts the pool for `threads` threads (the caller and threads − 1 workers), or returns null. */
-function ensurePool(threads: number, relaxed: boolean): Pool | null {
+function ensurePool(threads: number): Pool | null {
+  // the same build as the calling thread's kernels, so that the bits match
+  const relaxed = relaxedSimdLoaded();
   const e = nodeEnv();
   // without Node, the pool cannot be started synchronously: use one from startDenseThreads
   if (!e) return pool && pool.ready && pool.relaxed === relaxed ? pool : null;
@@ -478,12 +479,12 @@ export async function startDenseThreads(threads?: number): Promise<boolean> {
   if (threads !== undefined) setDenseThreads(threads); // validates
   if (broken !== undefined) return false;
   if (!(await initWasm())) return false;
-  const relaxed = wasmStatus().module === "relaxed-simd";
+  const relaxed = relaxedSimdLoaded();
   const node = nodeEnv();
   if (node) {
     const t = typeof setting === "number" ? setting : node.parallelism;
     if (t < 2) return false;
-    ensurePool(t, relaxed);
+    ensurePool(t);
     return pool !== null && (await whenReady(pool));
   }
   if (pool && pool.ready && pool.relaxed === relaxed) return true;
@@ -603,14 +604,8 @@ function fail(message: string): null {
  * `potrf`: 0 or the 1-based failing pivot; the upper triangle zeroed on success; the matrix
  * written back in both cases). Returns null, with `a` untouched, when threading is unavailable.
  */
-export function threadedPotrf(
-  n: number,
-  a: Float64Array,
-  aOff: number,
-  threads: number,
-  relaxed: boolean,
-): number | null {
-  const p = ensurePool(threads, relaxed);
+export function threadedPotrf(n: number, a: Float64Array, aOff: number, threads: number): number | null {
+  const p = ensurePool(threads);
   if (!p) return null;
   const h = region(p, n * n);
   if (!h) return null;
@@ -653,9 +648,8 @@ export function threadedTrilSolveTril(
   pOff: number,
   out: Float64Array,
   threads: number,
-  relaxed: boolean,
 ): boolean {
-  const p = ensurePool(threads, relaxed);
+  const p = ensurePool(threads);
   if (!p) return false;
   const nn = (n * n + 7) & ~7;
   const h = region(p, 3 * nn);
@@ -692,10 +686,9 @@ export function gemmThreadsFor(work: number): number {
  */
 export function threadedRegion(
   threads: number,
-  relaxed: boolean,
   doubles: number,
 ): { heap: Float64Array; offset: number } | null {
-  const p = ensurePool(threads, relaxed);
+  const p = ensurePool(threads);
   if (!p) return null;
   const h = region(p, doubles);
   return h ? { heap: h, offset: p.arrays >>> 3 } : null;

@@ -270,6 +270,11 @@ export async function initWasm(): Promise<boolean> {
   }
 }
 
+/** Whether the loaded kernel module is the relaxed-SIMD build (the threaded pool loads the same one). */
+export function relaxedSimdLoaded(): boolean {
+  return loadedModule === "relaxed-simd";
+}
+
 /** Feature detection and load state of the WASM backend. */
 export function wasmStatus(): WasmStatus {
   const f = detect();
@@ -364,7 +369,7 @@ export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): K
       const w = n >= at.potrf ? wasmExports() : null;
       const t = w ? denseThreadsFor(n) : 1;
       if (t > 1) {
-        const info = threadedPotrf(n, a, aOff, t, loadedModule === "relaxed-simd");
+        const info = threadedPotrf(n, a, aOff, t);
         if (info !== null) return info;
       }
       const o = w ? reserve(w, n * n) : -1;
@@ -411,8 +416,7 @@ export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): K
     trilSolveTril(n, lq, qOff, lp, pOff, out) {
       const w = n >= at.trilSolveTril ? wasmExports() : null;
       const t = w ? denseThreadsFor(n) : 1;
-      if (t > 1 && threadedTrilSolveTril(n, lq, qOff, lp, pOff, out, t, loadedModule === "relaxed-simd"))
-        return;
+      if (t > 1 && threadedTrilSolveTril(n, lq, qOff, lp, pOff, out, t)) return;
       const nn = pad(n * n);
       const o = w ? reserve(w, 3 * nn) : -1;
       if (!w || o < 0) return ts.trilSolveTril(n, lq, qOff, lp, pOff, out);
@@ -622,7 +626,7 @@ export function klDiagBatchWasm(
   if (threads > 1) {
     const rowsT = Math.max(1, Math.floor((4 * KL_CHUNK_DOUBLES) / (4 * d)));
     const r = Math.min(rowsT, nb);
-    const t = threadedRegion(threads, loadedModule === "relaxed-simd", chunkDoubles(r));
+    const t = threadedRegion(threads, chunkDoubles(r));
     if (
       t !== null &&
       klDiagChunks(t.heap, t.offset, r, nb, d, lp, vp, lq, sLocQ, vq, sLvQ, out, threadedKlDiag)

@@ -326,8 +326,15 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     const lq = one.slice();
     const m1 = new Float64Array(n * n);
     wasmAll.trilSolveTril(n, lq, 0, lq, 0, m1);
+    const K = 200;
+    const A = c.subarray(0, n * K);
+    const g1 = new Float64Array(n * n);
+    gemmNT(n, n, K, A, 0, K, A, 0, K, g1, 0, n, false, "wasm");
+    enableWasm();
+    const e1 = eigh(n, c);
+    defaultKernels();
     try {
-      for (const which of ["potrf", "tril"] as const) {
+      for (const which of ["potrf", "tril", "gemm", "eigh"] as const) {
         use(2);
         wasmAll.potrf(64, spd(64, 1), 0); // the pool is up
         denseThreadsTesting.killWorkers();
@@ -338,10 +345,23 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
           const a = c.slice();
           expect(wasmAll.potrf(n, a, 0)).toBe(0);
           expect(sameBits(a, one)).toBe(0);
-        } else {
+        } else if (which === "tril") {
           const m = new Float64Array(n * n);
           wasmAll.trilSolveTril(n, lq, 0, lq, 0, m);
           expect(sameBits(m, m1)).toBe(0);
+        } else if (which === "gemm") {
+          const g = new Float64Array(n * n);
+          gemmNT(n, n, K, A, 0, K, A, 0, K, g, 0, n, false, "wasm");
+          expect(sameBits(g, g1)).toBe(0);
+        } else {
+          enableWasm(); // the tridiagonalisation's WASM (and threaded) path
+          try {
+            const e2 = eigh(n, c);
+            expect(sameBits(e2.values, e1.values)).toBe(0);
+            expect(sameBits(e2.vectors, e1.vectors)).toBe(0);
+          } finally {
+            defaultKernels();
+          }
         }
         expect(Date.now() - t0).toBeLessThan(10_000);
         expect(denseThreadsError()).toMatch(/worker thread failed/);

@@ -288,6 +288,7 @@ function microKernel<R>(
   tri: i32,
   row0: i32,
   col0: i32,
+  overwrite: i32,
 ): void {
   let c00 = f64x2.splat(0);
   let c01 = f64x2.splat(0);
@@ -319,16 +320,18 @@ function microKernel<R>(
   const va = f64x2.splat(alpha);
   const full = rows == MR && cols == NR && (tri == 0 || col0 + NR - 1 <= row0);
   if (full) {
+    // with `overwrite`, C's old values (possibly garbage) are masked to +0: C = 0 + alpha·acc
+    const keep = overwrite != 0 ? i64x2.splat(0) : i64x2.splat(-1);
     let r = c;
-    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c00)));
-    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c01)), 16);
-    v128.store(r, f64x2.add(v128.load(r, 32), f64x2.mul(va, c02)), 32);
-    v128.store(r, f64x2.add(v128.load(r, 48), f64x2.mul(va, c03)), 48);
+    v128.store(r, f64x2.add(v128.and(v128.load(r), keep), f64x2.mul(va, c00)));
+    v128.store(r, f64x2.add(v128.and(v128.load(r, 16), keep), f64x2.mul(va, c01)), 16);
+    v128.store(r, f64x2.add(v128.and(v128.load(r, 32), keep), f64x2.mul(va, c02)), 32);
+    v128.store(r, f64x2.add(v128.and(v128.load(r, 48), keep), f64x2.mul(va, c03)), 48);
     r += <usize>(ldc * 8);
-    v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c10)));
-    v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c11)), 16);
-    v128.store(r, f64x2.add(v128.load(r, 32), f64x2.mul(va, c12)), 32);
-    v128.store(r, f64x2.add(v128.load(r, 48), f64x2.mul(va, c13)), 48);
+    v128.store(r, f64x2.add(v128.and(v128.load(r), keep), f64x2.mul(va, c10)));
+    v128.store(r, f64x2.add(v128.and(v128.load(r, 16), keep), f64x2.mul(va, c11)), 16);
+    v128.store(r, f64x2.add(v128.and(v128.load(r, 32), keep), f64x2.mul(va, c12)), 32);
+    v128.store(r, f64x2.add(v128.and(v128.load(r, 48), keep), f64x2.mul(va, c13)), 48);
     return;
   }
   const t = tilePtr();
@@ -345,7 +348,7 @@ function microKernel<R>(
     if (tri != 0) jEnd = min(cols, row0 + i - col0 + 1);
     for (let j = 0; j < jEnd; j++) {
       const q = c + <usize>((i * ldc + j) * 8);
-      store<f64>(q, load<f64>(q) + load<f64>(t + <usize>((i * NR + j) * 8)));
+      store<f64>(q, (overwrite != 0 ? 0.0 : load<f64>(q)) + load<f64>(t + <usize>((i * NR + j) * 8)));
     }
   }
 }
@@ -364,6 +367,7 @@ function gemmCore<R>(
   c: usize,
   ldc: i32,
   tri: i32,
+  overwrite: i32 = 0,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return;
   const pA = packAPtr();
@@ -401,6 +405,7 @@ function gemmCore<R>(
               tri,
               row0,
               col0,
+              overwrite != 0 && pc == 0 ? 1 : 0,
             );
           }
         }
@@ -1333,4 +1338,108 @@ export function tridiagFusedStep(n: i32, a: usize, i: i32, l: i32, q: usize, pn:
     if (j1 > j0) tridiagFusedRows(n, a, i, l, q, work + <usize>p * (<usize>n << 3), j0, j1);
   }
   tridiagReduce(n, l, work, pn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// pairwise KL between categorical distributions: the cross-entropy product and its epilogue
+
+/** Rows of a block the pairwise categorical kernel multiplies at a time (a 128 × 256 tile: 256 KiB, in L2). */
+const CAT_ROWS: i32 = 128;
+
+/**
+ * One entry of the categorical epilogue at o (holding the cross term C): max(h − C, 0), or NaN
+ * and its index `idx` flagged (while fewer than cap) when h − C < tau·(−C − h). Returns the new
+ * flag count.
+ */
+@inline function catKlEntry(o: usize, h: f64, tau: f64, idx: i32, flags: usize, cap: i32, cnt: i32): i32 {
+  const cross = load<f64>(o);
+  const v = h - cross;
+  if (v < tau * (-cross - h)) {
+    store<f64>(o, NaN);
+    if (cnt < cap) store<i32>(flags + (<usize>cnt << 2), idx);
+    return cnt + 1;
+  }
+  store<f64>(o, v > 0 ? v : 0.0);
+  return cnt;
+}
+
+/**
+ * Columns [c0, c1) of a block of the pairwise categorical KL matrix, KL_ij = Σ p log p − P·(log Q)ᵀ,
+ * fused: for each group of {@link CAT_ROWS} rows the cross term C = P·Lqᵀ is formed by the GEMM
+ * (the `Fused` or `Unfused` rounding, so the bits of `gemm` / `gemmUnfused`: every entry is one
+ * sequence over k, in slabs of KC, whatever the tiling) into the output tile, and while the tile
+ * is in cache each entry becomes
+ *   +∞                      if p_i > 0 and q_j = 0 in some column (the 32-bit masks share a bit),
+ *   NaN, flagged            if v = h_i − C_ij < tau · (−C_ij − h_i) (cancellation: recomputed exactly by the caller),
+ *   max(v, 0)               otherwise,
+ * the operations of the TypeScript epilogue (src/pairwise/categorical-kernel.ts) in its order.
+ * Flagged entries' indices (i·m + j) go to flags[chunk·cap …] while fewer than cap; the count of
+ * flagged entries (possibly more than cap) to counts[chunk].
+ *
+ * Parameters, as f64 at prm: R (rows), m (columns), K, P (R × K), Lq (m × K, log q with 0 for
+ * −∞), h (R: Σ p log p), out (R × m), tau, W (mask words per row), pmask (R × W u32), qmask
+ * (m × W u32), flags (i32), cap, counts (i32), fused (1: `Fused`).
+ */
+export function catKlCols(prm: usize, c0: i32, c1: i32, chunk: i32): void {
+  const R = <i32>load<f64>(prm);
+  const m = <i32>load<f64>(prm, 8);
+  const K = <i32>load<f64>(prm, 16);
+  const p = <usize>load<f64>(prm, 24);
+  const lq = <usize>load<f64>(prm, 32);
+  const h = <usize>load<f64>(prm, 40);
+  const out = <usize>load<f64>(prm, 48);
+  const tau = load<f64>(prm, 56);
+  const W = <i32>load<f64>(prm, 64);
+  const pm = <usize>load<f64>(prm, 72);
+  const qm = <usize>load<f64>(prm, 80);
+  const cap = <i32>load<f64>(prm, 96);
+  const flags = <usize>load<f64>(prm, 88) + <usize>chunk * <usize>cap * 4;
+  const counts = <usize>load<f64>(prm, 104);
+  const fused = load<f64>(prm, 112) != 0;
+  const tc = c1 - c0;
+  let cnt: i32 = 0;
+  if (tc <= 0) {
+    store<i32>(counts + (<usize>chunk << 2), 0);
+    return;
+  }
+  for (let r0 = 0; r0 < R; r0 += CAT_ROWS) {
+    const r1 = min(R, r0 + CAT_ROWS);
+    const a = p + <usize>(r0 * K) * 8;
+    const b = lq + <usize>(c0 * K) * 8;
+    const c = out + <usize>(r0 * m + c0) * 8;
+    // C = 0 + P·Lqᵀ without zeroing the tile first (the first K slab overwrites)
+    if (fused) gemmCore<Fused>(0, 1, r1 - r0, tc, K, 1.0, a, K, b, K, c, m, 0, 1);
+    else gemmCore<Unfused>(0, 1, r1 - r0, tc, K, 1.0, a, K, b, K, c, m, 0, 1);
+    for (let i = r0; i < r1; i++) {
+      const hi = load<f64>(h + (<usize>i << 3));
+      const row = out + <usize>(i * m) * 8;
+      let j = c0;
+      if (W == 0) {
+        // two entries per f64x2; a pair with a flagged entry takes the scalar path
+        const vh = f64x2.splat(hi);
+        const vt = f64x2.splat(tau);
+        for (; j + 2 <= c1; j += 2) {
+          const o = row + (<usize>j << 3);
+          const cross = v128.load(o);
+          const v = f64x2.sub(vh, cross);
+          if (v128.any_true(f64x2.lt(v, f64x2.mul(vt, f64x2.sub(f64x2.neg(cross), vh))))) {
+            cnt = catKlEntry(o, hi, tau, i * m + j, flags, cap, cnt);
+            cnt = catKlEntry(o + 8, hi, tau, i * m + j + 1, flags, cap, cnt);
+          } else v128.store(o, v128.and(v, f64x2.gt(v, f64x2.splat(0)))); // v > 0 ? v : +0
+        }
+        for (; j < c1; j++) cnt = catKlEntry(row + (<usize>j << 3), hi, tau, i * m + j, flags, cap, cnt);
+      } else {
+        const pmi = pm + <usize>(i * W) * 4;
+        for (; j < c1; j++) {
+          const o = row + (<usize>j << 3);
+          let hit: u32 = 0;
+          const qmj = qm + <usize>(j * W) * 4;
+          for (let w = 0; w < W; w++) hit |= load<u32>(pmi + (<usize>w << 2)) & load<u32>(qmj + (<usize>w << 2));
+          if (hit != 0) store<f64>(o, Infinity);
+          else cnt = catKlEntry(o, hi, tau, i * m + j, flags, cap, cnt);
+        }
+      }
+    }
+  }
+  store<i32>(counts + (<usize>chunk << 2), cnt);
 }

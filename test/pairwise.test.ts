@@ -705,3 +705,77 @@ describe("pairwiseKl at scales of 1e±200 (the product form overflows; entries a
     }
   });
 });
+
+describe("fused WASM categorical kernel (src/linalg/catkl.ts)", () => {
+  /** The matrix with the default kernels (fused WASM path) and with pure TypeScript. */
+  const both = (P: Distribution, Q: Distribution): [Float64Array, Float64Array] => {
+    defaultKernels();
+    const a = pairwiseKl(P, Q).data;
+    disableWasm();
+    try {
+      return [a, pairwiseKl(P, Q).data];
+    } finally {
+      defaultKernels();
+    }
+  };
+
+  it("support masks over more than 32 zero columns (two mask words): the TypeScript bits, exact infinities", () => {
+    // K = 80, zeros scattered so that more than 32 columns hold a zero somewhere
+    const P = new Categorical({ probs: Array.from({ length: 60 }, () => simplex(80, 3)) });
+    const Q = new Categorical({ probs: Array.from({ length: 150 }, () => simplex(80, 3)) });
+    expect(batchUsesWasm(60 * 150 * 80)).toBe(true);
+    const [fast, ts] = both(P, Q);
+    expect(sameBits(fast, ts)).toBe(true);
+    const inf = fast.filter((v) => v === Infinity).length;
+    expect(inf).toBeGreaterThan(0);
+    expect(inf).toBeLessThan(fast.length);
+    expect(fast.every((v) => v >= 0)).toBe(true);
+    expectClose(pairwiseKl(P, Q), perPair(P, Q), 1e-9, 1e-12);
+  });
+
+  it("cancelling pairs (p ≈ q) are recomputed exactly, also when a chunk flags more than it can list", () => {
+    const base = Array.from({ length: 5 }, () => simplex(64));
+    // 300 rows that are copies or tiny perturbations of 5 histograms: nearly every pair cancels,
+    // far more than the 256 flagged entries a column chunk lists (its NaN markers are scanned)
+    const P = new Categorical({
+      probs: Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? base[i % 5] : nudge(base[i % 5], 1e-9))),
+    });
+    const Q = new Categorical({ probs: Array.from({ length: 260 }, (_, j) => base[j % 5]) });
+    const [fast, ts] = both(P, Q);
+    expect(sameBits(fast, ts)).toBe(true);
+    expect(fast.some((v) => Number.isNaN(v))).toBe(false);
+    // identical rows give exactly 0
+    expect(fast[0 * 260 + 0]).toBe(0);
+    expect(fast.every((v) => v >= 0 && v < Infinity)).toBe(true);
+    expectClose(pairwiseKl(P, Q), perPair(P, Q), 1e-9, 1e-14);
+  });
+
+  it("reuseBuffer: every block is written into one buffer; the blocks still equal the matrix", () => {
+    const P = new Categorical({ probs: Array.from({ length: 23 }, () => simplex(64, 1)) });
+    const Q = new Categorical({ probs: Array.from({ length: 40 }, () => simplex(64, 1)) });
+    const full = pairwiseKl(P, Q).data;
+    let buffer: ArrayBufferLike | null = null;
+    let rowsSeen = 0;
+    for (const { rowStart, rows: r } of pairwiseKlBlocks(P, Q, { rowsPerBlock: 10, reuseBuffer: true })) {
+      buffer ??= r.data.buffer;
+      expect(r.data.buffer).toBe(buffer);
+      expect(r.data.byteOffset).toBe(0);
+      expect(r.shape).toEqual([Math.min(10, 23 - rowStart), 40]);
+      expect(sameBits(r.data, full.subarray(rowStart * 40, rowStart * 40 + r.data.length))).toBe(true);
+      rowsSeen += r.shape[0];
+    }
+    expect(rowsSeen).toBe(23);
+    // without it, each block has its own array
+    const bufs = new Set([...pairwiseKlBlocks(P, Q, { rowsPerBlock: 10 })].map((b) => b.rows.data.buffer));
+    expect(bufs.size).toBe(3);
+    let err: unknown;
+    try {
+      pairwiseKlBlocks(P, Q, { reuseBuffer: "yes" as unknown as boolean });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KullbackError);
+    expect((err as KullbackError).code).toBe("InvalidParameter");
+    expect((err as KullbackError).message).toMatch(/reuseBuffer/);
+  });
+});

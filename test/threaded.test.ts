@@ -26,16 +26,41 @@ import {
   shutdownDenseThreads,
   startDenseThreads,
 } from "../src/linalg/threaded.js";
-import { createWasmKernels, defaultKernels, enableWasm, initWasmSync } from "../src/linalg/wasm.js";
+import {
+  createWasmKernels,
+  defaultKernels,
+  disableWasm,
+  enableWasm,
+  initWasmSync,
+} from "../src/linalg/wasm.js";
 import { gemmNT } from "../src/linalg/gemm.js";
 import { eigh } from "../src/linalg/eigh.js";
 import { frechetDistance } from "../src/divergences/gaussian-distances.js";
+import { Categorical } from "../src/distributions/categorical.js";
+import { pairwiseKl } from "../src/pairwise/pairwise.js";
 
 // WASM at every size, so that small orders (fast tests) exercise the threaded path
 const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 });
 
 function spd(n: number, seed: number): Float64Array {
   return spdMatrix(new Random(seed), n, 0.1);
+}
+
+/**
+ * Histograms for a pairwise categorical KL: K = 64, some zeros (infinite entries), and rows of P
+ * that are copies of rows of Q (cancelling pairs, recomputed exactly).
+ */
+function categoricalPair(seed: number): { P: Categorical; Q: Categorical } {
+  const rng = new Random(seed);
+  const hist = (zeros: number): number[] => {
+    const v = Array.from({ length: 64 }, () => rng.uniform() + 0.01);
+    for (let z = 0; z < zeros; z++) v[Math.floor(rng.uniform() * 64)] = 0;
+    const s = v.reduce((a, b) => a + b, 0);
+    return v.map((x) => x / s);
+  };
+  const q = Array.from({ length: 700 }, (_, j) => hist(j % 7 === 0 ? 1 : 0));
+  const p = Array.from({ length: 130 }, (_, i) => (i % 10 === 0 ? q[i] : hist(i % 13 === 0 ? 2 : 0)));
+  return { P: new Categorical({ probs: p }), Q: new Categorical({ probs: q }) };
 }
 
 /** setDenseThreads(t), then wait until a pool of t threads has started (a threaded call is then threaded). */
@@ -286,6 +311,34 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     }
   });
 
+  it("pairwise categorical KL (fused WASM kernel): the bits of one thread and of TypeScript", () => {
+    const { P, Q } = categoricalPair(7);
+    const run = (t: number): Float64Array => {
+      use(t);
+      return pairwiseKl(P, Q).data;
+    };
+    const one = run(1);
+    expect(one.some((v) => v === Infinity)).toBe(true);
+    expect(one.some((v) => v === 0)).toBe(true); // the pairs that are copies
+    expect(sameBits(one, run(2))).toBe(0);
+    expect(sameBits(one, run(3))).toBe(0);
+    disableWasm();
+    try {
+      use(1);
+      expect(sameBits(one, pairwiseKl(P, Q).data)).toBe(0);
+    } finally {
+      defaultKernels();
+    }
+    // after enableWasm() (fused rounding in the relaxed build): threads do not change the bits
+    enableWasm();
+    try {
+      const w1 = run(1);
+      expect(sameBits(w1, run(2))).toBe(0);
+    } finally {
+      defaultKernels();
+    }
+  });
+
   it('"auto" threads only from DENSE_THREAD_THRESHOLD; 1 never', () => {
     setDenseThreads("auto");
     expect(denseThreadsFor(DENSE_THREAD_THRESHOLD - 1)).toBe(1);
@@ -334,7 +387,9 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     const e1 = eigh(n, c);
     defaultKernels();
     try {
-      for (const which of ["potrf", "tril", "gemm", "eigh"] as const) {
+      const { P, Q } = categoricalPair(9);
+      const cat1 = pairwiseKl(P, Q).data; // one thread (use(1) above)
+      for (const which of ["potrf", "tril", "gemm", "eigh", "categorical"] as const) {
         use(2);
         wasmAll.potrf(64, spd(64, 1), 0); // the pool is up
         denseThreadsTesting.killWorkers();
@@ -353,6 +408,8 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
           const g = new Float64Array(n * n);
           gemmNT(n, n, K, A, 0, K, A, 0, K, g, 0, n, false, "wasm");
           expect(sameBits(g, g1)).toBe(0);
+        } else if (which === "categorical") {
+          expect(sameBits(pairwiseKl(P, Q).data, cat1)).toBe(0);
         } else {
           enableWasm(); // the tridiagonalisation's WASM (and threaded) path
           try {
@@ -419,14 +476,23 @@ const v = async (t) => {
   return kb.kl(kb.MultivariateNormal.fromCovariance(m, S0), kb.MultivariateNormal.fromCovariance(m, S1));
 };
 const one = await v(1), two = await v(2);
-console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d) }));
+// the fused pairwise categorical kernel after enableWasm() (its fused rounding in the relaxed build)
+const h = () => { const x = Array.from({ length: 64 }, () => rng.uniform() + 0.01); const s = x.reduce((a, b) => a + b); return x.map((y) => y / s); };
+const P = new kb.Categorical({ probs: Array.from({ length: 90 }, h) });
+const Q = new kb.Categorical({ probs: Array.from({ length: 400 }, h) });
+kb.enableWasm();
+const cat = async (t) => { kb.setDenseThreads(t); if (t > 1) await kb.startDenseThreads(); return Array.from(kb.pairwiseKl(P, Q).data); };
+const c1 = await cat(1), c2 = await cat(2);
+const catSame = c1.length === 36000 && c1.every((x, i) => Object.is(x, c2[i])) && c1.every((x) => x > 0 && x < Infinity);
+console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d), catSame }));
 `;
 
   it("the idle pool does not keep the process alive (the child exits by itself)", () => {
     const r = run([], body);
-    const o = JSON.parse(r.out) as { one: number; two: number; threads: number };
+    const o = JSON.parse(r.out) as { one: number; two: number; threads: number; catSame: boolean };
     expect(o.threads).toBe(2);
     expect(Object.is(o.one, o.two)).toBe(true);
+    expect(o.catSame).toBe(true);
   });
 
   it("with the relaxed-SIMD build (fused multiply-add): threaded bits equal single-threaded ones", () => {
@@ -434,7 +500,8 @@ console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d) }));
       ["--experimental-wasm-relaxed-simd"],
       `${body}\nif (kb.wasmStatus().module !== "relaxed-simd") throw new Error("relaxed build not loaded");`,
     );
-    const o = JSON.parse(r.out) as { one: number; two: number };
+    const o = JSON.parse(r.out) as { one: number; two: number; catSame: boolean };
     expect(Object.is(o.one, o.two)).toBe(true);
+    expect(o.catSame).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Threaded dense kernels under Node: the blocked Cholesky (`potrf`), M = Lq⁻¹ Lp
  * (`trilSolveTril`, the trace term of KL between full-covariance Gaussians), large matrix
- * products (`gemmNT`: the FID's triangular products) and the steps of the symmetric
- * tridiagonalisation (eigenvalues for the FID, `eigh`) shared between the calling thread and
- * worker threads, synchronously.
+ * products (`gemmNT`: the FID's triangular products), the steps of the symmetric
+ * tridiagonalisation (eigenvalues for the FID, `eigh`), the fused batched diagonal KL and the
+ * fused pairwise categorical KL shared between the calling thread and worker threads,
+ * synchronously.
  *
  * - One WebAssembly memory, shared: the kernel module's shared-memory build is instantiated once
  *   in the calling thread and once in each worker, over the same `WebAssembly.Memory`; every
@@ -73,6 +74,7 @@ const OP_STOP = 4;
 const OP_GEMM = 5;
 const OP_TRIDIAG = 6;
 const OP_KLDIAG = 7;
+const OP_CATKL = 8;
 /** Upper bound of chunks per phase (the bounds array's size). */
 const MAX_CHUNKS = 4096;
 
@@ -133,6 +135,9 @@ function drain(ex: SharedExports, ctrl: Int32Array, bounds: Int32Array): void {
         out + lo * 8,
         ex.scratchPtr(),
       );
+    } else if (op === 8) {
+      // columns [lo, hi) of a pairwise categorical KL block, chunk c; p1 = its parameters
+      ex.catKlCols(p1, lo, hi, c);
     }
   }
 }
@@ -798,6 +803,22 @@ export function threadedKlDiag(
   const flags = (locQShared ? 1 : 0) | (lvQShared ? 2 : 0);
   if (!phase(p, OP_KLDIAG, [d, oLp * 8, oVp * 8, oLq * 8, oVq * 8, oOut * 8, flags], ranges)) {
     fail("a worker thread failed in the batched diagonal KL");
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Column chunks of a block of the fused pairwise categorical KL (the `catKlCols` contract; its
+ * parameters at byte `prm` in the region of {@link threadedRegion}), shared between the threads:
+ * chunk c is ranges[2c] … ranges[2c + 1]. Every entry is computed by the same code whatever
+ * thread takes its chunk, so the bits do not depend on the split. False when a worker failed.
+ */
+export function threadedCatKl(prm: number, ranges: readonly number[]): boolean {
+  const p = pool;
+  if (!p || ranges.length / 2 > MAX_CHUNKS) return false;
+  if (!phase(p, OP_CATKL, [0, prm], ranges)) {
+    fail("a worker thread failed in the pairwise categorical KL");
     return false;
   }
   return true;

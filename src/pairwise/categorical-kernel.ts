@@ -6,7 +6,10 @@
  * entry with the same code: a row's values do not depend on the range or thread that filled it.
  */
 import { klCell } from "../distributions/binomial.js";
-import { gemmNT } from "../linalg/gemm.js";
+import { GEMM_KC, gemmNT } from "../linalg/gemm.js";
+import { catKlRowsWasm } from "../linalg/catkl.js";
+import { kernels } from "../linalg/kernels.js";
+import { batchUsesWasm } from "../linalg/wasm.js";
 
 /** Everything the kernel reads (all arrays row-major, K values per row). */
 export interface CategoricalKlData {
@@ -29,6 +32,12 @@ export interface CategoricalKlData {
   qz: Float64Array;
   /** Σ_k p log p per row of p. */
   negEnt: Float64Array;
+  /** 32-bit words per row of the support masks: ⌈Z / 32⌉ for the Z columns in zcols. */
+  W: number;
+  /** Bit z of row i: p_{i, zcols[z]} > 0 (n × W). */
+  pmask: Uint32Array;
+  /** Bit z of row j: q_{j, zcols[z]} = 0 (m × W). */
+  qmask: Uint32Array;
 }
 
 /** The per-column and per-row precomputations of the kernel (O((n + m)·K)). */
@@ -69,7 +78,17 @@ export function prepareCategoricalKl(
     }
     negEnt[i] = s;
   }
-  return { n, m, K, tile, tau, pProbs, pLogProbs, qProbs, qLogProbs, lq, zcols, qz, negEnt };
+  // the same support check as bit masks, for the fused WASM kernel
+  const W = Math.ceil(Z / 32);
+  const pmask = new Uint32Array(n * W);
+  const qmask = new Uint32Array(m * W);
+  for (let z = 0; z < Z; z++) {
+    const bit = 1 << (z & 31);
+    const w = z >> 5;
+    for (let i = 0; i < n; i++) if (pProbs[i * K + zcols[z]] > 0) pmask[i * W + w] |= bit;
+    for (let j = 0; j < m; j++) if (qz[j * Z + z] === 1) qmask[j * W + w] |= bit;
+  }
+  return { n, m, K, tile, tau, pProbs, pLogProbs, qProbs, qLogProbs, lq, zcols, qz, negEnt, W, pmask, qmask };
 }
 
 /**
@@ -106,6 +125,14 @@ export function categoricalKlRows(
   off: number,
 ): void {
   const { m, K, tile: t, tau, pProbs, lq, zcols, qz, negEnt } = c;
+  // the fused WASM kernel where gemmNT would run the module's product (same bits: see catkl.ts)
+  const fused = kernels().name === "wasm";
+  if (
+    (fused || (K <= GEMM_KC && batchUsesWasm((i1 - i0) * m * K))) &&
+    catKlRowsWasm(c, i0, i1, out, off, fused, (i, j) => categoricalPairKl(c, i, j))
+  ) {
+    return;
+  }
   const Z = zcols.length;
   const { pz, count } = scratch;
   for (let r0 = i0; r0 < i1; r0 += t) {

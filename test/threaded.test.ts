@@ -38,6 +38,9 @@ import { eigh } from "../src/linalg/eigh.js";
 import { frechetDistance } from "../src/divergences/gaussian-distances.js";
 import { Categorical } from "../src/distributions/categorical.js";
 import { pairwiseKl } from "../src/pairwise/pairwise.js";
+import { knnKl, kthNeighbourDistances } from "../src/estimators/knn.js";
+import { KDTree } from "../src/estimators/kdtree.js";
+import { kdtreeRange } from "../src/estimators/knn-search.js";
 
 // WASM at every size, so that small orders (fast tests) exercise the threaded path
 const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 });
@@ -339,6 +342,63 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     }
   });
 
+  it("k-d tree searches (WASM kernel): the bits of the TypeScript search, any thread count", () => {
+    const rng = new Random(31);
+    for (const d of [1, 3, 8]) {
+      const n = 1500;
+      // rounded coordinates make exact ties, and every 50th row is a copy of the one before
+      const x = Float64Array.from({ length: n * d }, (_, i) =>
+        i % 5 === 0 ? Math.round(rng.normal() * 4) / 4 : rng.normal(),
+      );
+      for (let r = 1; r < n; r += 50) x.copyWithin(r * d, (r - 1) * d, r * d);
+      const y = Float64Array.from({ length: 900 * d }, () => 0.3 + 1.5 * rng.normal());
+      const X = { data: x, shape: [n, d] };
+      const Y = { data: y, shape: [900, d] };
+      const run = (t: number): Float64Array[] => {
+        use(t);
+        return [
+          kthNeighbourDistances(X, null, 1, { method: "kdtree" }),
+          kthNeighbourDistances(X, null, 4, { method: "kdtree" }),
+          kthNeighbourDistances(Y, X, 3, { method: "kdtree" }),
+          Float64Array.of(knnKl(X, Y, { k: 2, method: "kdtree", onDuplicates: "infinity" }).estimate),
+        ];
+      };
+      disableWasm();
+      let ts: Float64Array[];
+      try {
+        ts = run(1);
+      } finally {
+        defaultKernels();
+      }
+      expect(ts[0].some((v) => v === 0)).toBe(true); // duplicates exist
+      for (const t of [1, 2, 3]) {
+        const got = run(t);
+        for (let c = 0; c < ts.length; c++) expect(sameBits(got[c], ts[c])).toBe(0);
+      }
+    }
+  });
+
+  it("k-d tree range queries in a tree order: only the range is written, the TypeScript bits", () => {
+    const rng = new Random(32);
+    const n = 2000;
+    const d = 4;
+    const x = Float64Array.from({ length: n * d }, () => rng.normal());
+    const tree = new KDTree(x, n, d);
+    const order = tree.treeOrder();
+    use(2);
+    const got = new Float64Array(n).fill(-1);
+    kdtreeRange(tree, x, d, 2, true, order, 300, 1700, got); // WASM, threaded (1400 queries)
+    disableWasm();
+    const want = new Float64Array(n).fill(-1);
+    try {
+      kdtreeRange(tree, x, d, 2, true, order, 300, 1700, want);
+    } finally {
+      defaultKernels();
+    }
+    expect(sameBits(got, want)).toBe(0);
+    expect(want.filter((v) => v === -1).length).toBe(600);
+  });
+
   it('"auto" threads only from DENSE_THREAD_THRESHOLD; 1 never', () => {
     setDenseThreads("auto");
     expect(denseThreadsFor(DENSE_THREAD_THRESHOLD - 1)).toBe(1);
@@ -389,7 +449,9 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     try {
       const { P, Q } = categoricalPair(9);
       const cat1 = pairwiseKl(P, Q).data; // one thread (use(1) above)
-      for (const which of ["potrf", "tril", "gemm", "eigh", "categorical"] as const) {
+      const kx = Float64Array.from({ length: 3000 * 3 }, (_, i) => Math.sin(i * 0.37) * 3);
+      const knn1 = kthNeighbourDistances({ data: kx, shape: [3000, 3] }, null, 2, { method: "kdtree" });
+      for (const which of ["potrf", "tril", "gemm", "eigh", "categorical", "knn"] as const) {
         use(2);
         wasmAll.potrf(64, spd(64, 1), 0); // the pool is up
         denseThreadsTesting.killWorkers();
@@ -408,6 +470,9 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
           const g = new Float64Array(n * n);
           gemmNT(n, n, K, A, 0, K, A, 0, K, g, 0, n, false, "wasm");
           expect(sameBits(g, g1)).toBe(0);
+        } else if (which === "knn") {
+          const k2 = kthNeighbourDistances({ data: kx, shape: [3000, 3] }, null, 2, { method: "kdtree" });
+          expect(sameBits(k2, knn1)).toBe(0);
         } else if (which === "categorical") {
           expect(sameBits(pairwiseKl(P, Q).data, cat1)).toBe(0);
         } else {

@@ -204,6 +204,36 @@ export class KDTree {
   }
 
   /**
+   * The tree's arrays, read-only, for the WASM query kernel (src/linalg/kdknn.ts): points in tree
+   * order, their original indices, and per node (`nodes` of them) the children (−1: leaf), the
+   * point range and the split.
+   * @internal
+   */
+  arrays(): {
+    nodes: number;
+    pts: Float64Array;
+    ids: Int32Array;
+    left: Int32Array;
+    right: Int32Array;
+    start: Int32Array;
+    end: Int32Array;
+    splitDim: Int32Array;
+    splitVal: Float64Array;
+  } {
+    return {
+      nodes: this.nodeCount,
+      pts: this.pts,
+      ids: this.ids,
+      left: this.left,
+      right: this.right,
+      start: this.start,
+      end: this.end,
+      splitDim: this.splitDim,
+      splitVal: this.splitVal,
+    };
+  }
+
+  /**
    * Original indices of the points in tree order (a fresh copy). Neighbouring positions are close
    * in space, so issuing queries in this order improves memory locality.
    */

@@ -6,6 +6,7 @@
  * across threads gives bit-identical results.
  */
 import { KDTree } from "./kdtree.js";
+import { kdKnnWasm } from "../linalg/kdknn.js";
 
 /** Exact squared Euclidean distance, summed in dimension order (the reference expression). */
 export function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
@@ -57,7 +58,9 @@ export function knnSquared(
 /**
  * k-d tree queries at positions [p0, p1) of `order` (query index = order[p], or p itself when
  * `order` is null): squared k-th neighbour distance of query i into outKth[i]. With `self`,
- * query i skips reference i.
+ * query i skips reference i. Euclidean trees run the WASM copy of the search
+ * (src/linalg/kdknn.ts; threaded when large) unless the WASM kernels are off; the results are
+ * the same bits either way.
  */
 export function kdtreeRange(
   tree: KDTree,
@@ -70,6 +73,8 @@ export function kdtreeRange(
   p1: number,
   outKth: Float64Array,
 ): void {
+  // the same search in WebAssembly (same bits), on the dense worker threads when large
+  if (kdKnnWasm(tree, query, Math.floor(query.length / d), d, k, self, order, p0, p1, outKth)) return;
   const buf = new Float64Array(k);
   for (let q = p0; q < p1; q++) {
     const i = order ? order[q] : q;

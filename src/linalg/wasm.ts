@@ -116,6 +116,8 @@ export interface WasmKernelExports {
   tridiagReduce(n: number, l: number, work: number, pn: number): void;
   /** Columns [c0, c1) of a pairwise categorical KL block, parameters at prm (src/linalg/catkl.ts). */
   catKlCols(prm: number, c0: number, c1: number, chunk: number): void;
+  /** k-d tree queries at positions [p0, p1), parameters at prm (src/linalg/kdknn.ts). */
+  kdKnn(prm: number, p0: number, p1: number): void;
   // the pieces of potrf and trilSolveTril, and per-instance scratch (src/linalg/threaded.ts)
   scratchBytes(): number;
   scratchPtr(): number;

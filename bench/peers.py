@@ -277,8 +277,16 @@ elif w == "P5":
         nu = nu if k == 1 else nu[:, k - 1]
         return d / n * np.sum(np.log(nu / rho)) + np.log(m / (n - 1))
 
+    def wkv2():
+        # the same with both query passes on two threads (cKDTree.query(workers=2))
+        rho = cKDTree(x).query(x, k=k + 1, workers=2)[0][:, k]
+        nu = cKDTree(y).query(x, k=k, workers=2)[0]
+        nu = nu if k == 1 else nu[:, k - 1]
+        return d / n * np.sum(np.log(nu / rho)) + np.log(m / (n - 1))
+
     out["value"] = float(wkv())
     timed_threads("scipy_ckdtree", wkv, runs=2, threads=(1,))
+    timed_threads("scipy_ckdtree_workers2", wkv2, runs=2, threads=(1,))
 
 elif w == "P6":
     d = job["d"]

@@ -378,6 +378,30 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     }
   });
 
+  it('knnKl "auto" picks the tree up to d = 16 when its search is threaded WASM, the scan otherwise', () => {
+    const rng = new Random(33);
+    const d = 14;
+    const X = { data: Float64Array.from({ length: 300 * d }, () => rng.normal()), shape: [300, d] };
+    const Y = { data: Float64Array.from({ length: 300 * d }, () => rng.normal() + 0.2), shape: [300, d] };
+    use(2);
+    const a = knnKl(X, Y);
+    expect(a.method).toBe("kdtree");
+    use(1);
+    const b = knnKl(X, Y);
+    expect(b.method).toBe("brute");
+    expect(Object.is(a.estimate, b.estimate)).toBe(true);
+    use(2);
+    disableWasm();
+    try {
+      expect(knnKl(X, Y).method).toBe("brute");
+    } finally {
+      defaultKernels();
+    }
+    const hi = { data: Float64Array.from({ length: 300 * 17 }, () => rng.normal()), shape: [300, 17] };
+    const hj = { data: Float64Array.from({ length: 300 * 17 }, () => rng.normal()), shape: [300, 17] };
+    expect(knnKl(hi, hj).method).toBe("brute");
+  });
+
   it("k-d tree range queries in a tree order: only the range is written, the TypeScript bits", () => {
     const rng = new Random(32);
     const n = 2000;

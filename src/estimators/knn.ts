@@ -19,8 +19,10 @@
  *
  * Both back-ends evaluate the final distances with the same expression in the same order, so they
  * return bit-identical estimates. `method: "auto"` uses the tree for d ≤ {@link KD_TREE_MAX_DIM}
+ * (≤ {@link KD_TREE_MAX_DIM_THREADED} where the tree search runs in WebAssembly on several threads)
  * and the blocked scan above (switch-over measured on Gaussian data, n = m = 20 000; the numbers are
- * in the comment of that constant).
+ * in the comments of those constants). Euclidean tree searches run the WASM copy of the search
+ * (src/linalg/kdknn.ts; same bits) unless `disableWasm()` was called.
  *
  * Before searching, both samples are multiplied by one common power of two so that the largest
  * absolute coordinate lies in [0.5, 1). This is exact in binary floating point (the estimates
@@ -54,6 +56,8 @@ import { asArray, type ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
 import { KDTree } from "./kdtree.js";
 import { knnSquared, sqDist } from "./knn-search.js";
+import { knnThreadsFor } from "../linalg/threaded.js";
+import { kernelsFor } from "../linalg/wasm.js";
 
 // ---------------------------------------------------------------------------------------------
 // Special functions
@@ -177,17 +181,37 @@ export type NeighbourMethod = "auto" | "kdtree" | "brute";
  * at most 64 rows, the blocked scan). Measured with Node 20 on a 2-core machine, Gaussian data,
  * n = m = 20 000, k = 1, CPU time of a whole {@link knnKl} call (tree vs scan): d = 2: 0.12 s vs
  * 1.8 s; d = 8: 1.5 s vs 3.4 s; d = 10: 4.0 s vs 5.0 s; d = 12: 8.8 s vs 5.0 s; d = 16: 23 s vs
- * 5.9 s. Data of low intrinsic dimension favours the tree beyond this point; pass `method`
+ * 5.9 s (TypeScript tree). Data of low intrinsic dimension favours the tree beyond this point; pass `method`
  * explicitly to override (the results are identical).
  */
 export const KD_TREE_MAX_DIM = 10;
 
-function resolveMethod(method: NeighbourMethod | undefined, d: number, nRef: number): "kdtree" | "brute" {
+/**
+ * Largest dimension for which `"auto"` uses the k-d tree when its search runs in WebAssembly on
+ * two or more threads (src/linalg/kdknn.ts; the scan stays single-threaded). Measured as above,
+ * wall time, tree on 2 threads vs scan: d = 10: 1.17 s vs 5.7 s; 12: 2.4 s vs 6.1 s; 16: 6.1 s vs
+ * 7.8 s; 20: 9.3 s vs 9.5 s; 24: 11.5 s vs 11.2 s.
+ */
+export const KD_TREE_MAX_DIM_THREADED = 16;
+
+function resolveMethod(
+  method: NeighbourMethod | undefined,
+  d: number,
+  nRef: number,
+  denseThreads = true,
+): "kdtree" | "brute" {
   const m = method ?? "auto";
   if (m === "kdtree" || m === "brute") return m;
   if (m !== "auto") throw invalidParameter("method", '"auto", "kdtree" or "brute"', m);
   if (nRef <= 64) return "brute";
-  return d <= KD_TREE_MAX_DIM ? "kdtree" : "brute";
+  if (d <= KD_TREE_MAX_DIM) return "kdtree";
+  // (the async workers thread the scan too: denseThreads false keeps the rule above for them)
+  const threadedTree =
+    denseThreads &&
+    d <= KD_TREE_MAX_DIM_THREADED &&
+    knnThreadsFor(nRef * d) > 1 &&
+    kernelsFor(Infinity).name === "wasm";
+  return threadedTree ? "kdtree" : "brute";
 }
 
 /**
@@ -455,8 +479,16 @@ export interface KnnKlSetup {
   seed: number;
 }
 
-/** Argument checks and scaling of {@link knnKl}. @internal */
-export function knnKlSetup(x: ArrayInput, y: ArrayInput, options: KnnKlOptions): KnnKlSetup {
+/**
+ * Argument checks and scaling of {@link knnKl}; `denseThreads` false for the async workers'
+ * split (see {@link KD_TREE_MAX_DIM_THREADED}). @internal
+ */
+export function knnKlSetup(
+  x: ArrayInput,
+  y: ArrayInput,
+  options: KnnKlOptions,
+  denseThreads = true,
+): KnnKlSetup {
   const k = checkK(options.k ?? 1);
   const policy = checkPolicy(options.onDuplicates);
   const xs = readSamples(x, "x");
@@ -464,7 +496,7 @@ export function knnKlSetup(x: ArrayInput, y: ArrayInput, options: KnnKlOptions):
   checkSizes(xs, ys, k);
   const { n, d } = xs;
   const m = ys.n;
-  const method = resolveMethod(options.method, d, Math.max(n, m));
+  const method = resolveMethod(options.method, d, Math.max(n, m), denseThreads);
   let ciLevel: number | undefined;
   let B = 200;
   if (options.ci !== undefined) {

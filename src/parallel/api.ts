@@ -224,7 +224,7 @@ export async function knnKlAsync(
   y: ArrayInput,
   options: KnnKlAsyncOptions = {},
 ): Promise<KnnKlResult> {
-  const s = knnKlSetup(x, y, options);
+  const s = knnKlSetup(x, y, options, false);
   const { n, m, d, k, method } = s;
   const work = method === "brute" ? n * (n + m) * d : 1024 * n * (d + 1);
   const threads = await resolveThreads(options.threads, work, KNN_THREAD_THRESHOLD);

@@ -1276,8 +1276,28 @@ export function tridiagFusedRows(n: i32, a: usize, i: i32, l: i32, q: usize, par
     const vu = f64x2.splat(uj);
     const vq = f64x2.splat(qj);
     const vv = f64x2.splat(vj);
+    // two accumulators (four columns per iteration): one chain of dependent multiply-adds would
+    // bound the loop by the add latency
     let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
     let k = 0;
+    for (; k + 4 <= j; k += 4) {
+      const o = <usize>k << 3;
+      const x = f64x2.sub(
+        v128.load(rj + o),
+        f64x2.add(f64x2.mul(vu, v128.load(q + o)), f64x2.mul(vq, v128.load(ri + o))),
+      );
+      const y = f64x2.sub(
+        v128.load(rj + o, 16),
+        f64x2.add(f64x2.mul(vu, v128.load(q + o, 16)), f64x2.mul(vq, v128.load(ri + o, 16))),
+      );
+      v128.store(rj + o, x);
+      v128.store(rj + o, y, 16);
+      s2 = madd(x, v128.load(rl + o), s2);
+      s3 = madd(y, v128.load(rl + o, 16), s3);
+      v128.store(part + o, madd(x, vv, v128.load(part + o)));
+      v128.store(part + o, madd(y, vv, v128.load(part + o, 16)), 16);
+    }
     for (; k + 2 <= j; k += 2) {
       const o = <usize>k << 3;
       const x = f64x2.sub(
@@ -1288,6 +1308,7 @@ export function tridiagFusedRows(n: i32, a: usize, i: i32, l: i32, q: usize, par
       s2 = madd(x, v128.load(rl + o), s2);
       v128.store(part + o, madd(x, vv, v128.load(part + o)));
     }
+    s2 = f64x2.add(s2, s3);
     let s = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
     for (; k < j; k++) {
       const o = <usize>k << 3;

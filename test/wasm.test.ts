@@ -223,6 +223,22 @@ describe("WASM kernels equal the TS kernels to round-off", () => {
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(x[i * n + j]).toBe(i === j ? 1 : 0);
       });
 
+      it(`${k.name}: trilSolveTrilOffSq n=${n}: Σ of the squared strictly-lower entries of trilSolveTril's M, bit for bit`, () => {
+        const lq = tril(rng, n);
+        const lp = tril(rng, n);
+        const m = new Float64Array(n * n);
+        k.trilSolveTril(n, embed(lq, 3), 3, embed(lp, 4), 4, m);
+        let want = 0;
+        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) want += m[i * n + j] * m[i * n + j];
+        const scratch = new Float64Array(n * n).fill(7);
+        expect(Object.is(k.trilSolveTrilOffSq(n, embed(lq, 3), 3, embed(lp, 4), 4, scratch), want)).toBe(
+          true,
+        );
+        const viaTs = jsKernels.trilSolveTrilOffSq(n, lq, 0, lp, 0, new Float64Array(n * n));
+        expect(Math.abs(viaTs - want)).toBeLessThanOrEqual(1e-12 * want);
+        expect(k.trilSolveTrilOffSq(n, lq, 0, lq, 0, scratch)).toBe(0); // Lq⁻¹Lq = I
+      });
+
       it(`${k.name}: logDiagSum n=${n}`, () => {
         const l = tril(rng, n);
         expect(k.logDiagSum(n, l, 0)).toBe(jsKernels.logDiagSum(n, l, 0));

@@ -104,8 +104,7 @@ export function covarianceTerm(
         pOff = bp * d * d;
       } else denseFactor(fp, bp, lp);
       const qArr = (cq as { L: Float64Array }).L;
-      kernelsFor(d).trilSolveTril(d, qArr, bq * d * d, pArr, pOff, m);
-      for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) off += m[i * d + j] * m[i * d + j];
+      off = kernelsFor(d).trilSolveTrilOffSq(d, qArr, bq * d * d, pArr, pOff, m);
     }
     let s = off;
     for (let i = 0; i < d; i++) s += expm1MinusX(2 * (logDiagOf(fp, bp, i) - logDiagOf(fq, bq, i)));

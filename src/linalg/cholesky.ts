@@ -150,3 +150,30 @@ export function trilSolveTril(
     for (let j = 0; j <= i; j++) out[ro + j] /= lii;
   }
 }
+
+/**
+ * Σ_{i>j} M_ij² (the strictly lower part) of M = Lq⁻¹ Lp, the off-diagonal half of the trace
+ * term of KL between full-covariance Gaussians, summed row by row in column order. `scratch`
+ * (n² entries) receives M here; faster kernels may leave it untouched.
+ */
+export function trilSolveTrilOffSq(
+  n: number,
+  lq: Float64Array,
+  qOff: number,
+  lp: Float64Array,
+  pOff: number,
+  scratch: Float64Array,
+): number {
+  trilSolveTril(n, lq, qOff, lp, pOff, scratch);
+  return strictLowerSq(n, scratch, 0);
+}
+
+/** Σ_{i>j} m[o + i·n + j]², row by row in column order. */
+export function strictLowerSq(n: number, m: Float64Array, o: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const r = o + i * n;
+    for (let j = 0; j < i; j++) s += m[r + j] * m[r + j];
+  }
+  return s;
+}

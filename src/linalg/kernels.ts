@@ -3,7 +3,15 @@
  * TypeScript implementations are the default; a faster backend (WebAssembly SIMD) can be
  * installed with {@link setKernels} and must give the same results to round-off.
  */
-import { potrf, trsmLower, trsmLowerTrans, trsvLower, trilSolveTril, logDiagSum } from "./cholesky.js";
+import {
+  potrf,
+  trsmLower,
+  trsmLowerTrans,
+  trsvLower,
+  trilSolveTril,
+  trilSolveTrilOffSq,
+  logDiagSum,
+} from "./cholesky.js";
 
 export interface Kernels {
   readonly name: string;
@@ -12,6 +20,7 @@ export interface Kernels {
   trsmLowerTrans: typeof trsmLowerTrans;
   trsvLower: typeof trsvLower;
   trilSolveTril: typeof trilSolveTril;
+  trilSolveTrilOffSq: typeof trilSolveTrilOffSq;
   logDiagSum: typeof logDiagSum;
 }
 
@@ -22,6 +31,7 @@ export const jsKernels: Kernels = {
   trsmLowerTrans,
   trsvLower,
   trilSolveTril,
+  trilSolveTrilOffSq,
   logDiagSum,
 };
 

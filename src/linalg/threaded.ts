@@ -658,11 +658,29 @@ export function threadedTrilSolveTril(
   out: Float64Array,
   threads: number,
 ): boolean {
+  const r = threadedTrilSolveTrilInPlace(n, lq, qOff, lp, pOff, threads);
+  if (r === null) return false;
+  out.set(r.heap.subarray(r.offset, r.offset + n * n), 0);
+  return true;
+}
+
+/**
+ * {@link threadedTrilSolveTril} leaving M in the pool's memory: the heap view and the index of
+ * M[0, 0] (valid until the next call into this module), or null when threading is unavailable.
+ */
+export function threadedTrilSolveTrilInPlace(
+  n: number,
+  lq: Float64Array,
+  qOff: number,
+  lp: Float64Array,
+  pOff: number,
+  threads: number,
+): { heap: Float64Array; offset: number } | null {
   const p = ensurePool(threads);
-  if (!p) return false;
+  if (!p) return null;
   const nn = (n * n + 7) & ~7;
   const h = region(p, 3 * nn);
-  if (!h) return false;
+  if (!h) return null;
   const o = p.arrays >>> 3;
   h.set(lq.subarray(qOff, qOff + n * n), o);
   h.set(lp.subarray(pOff, pOff + n * n), o + nn);
@@ -671,10 +689,9 @@ export function threadedTrilSolveTril(
   for (let j = 0; j < blocks; j++) ranges.push(j, j + 1); // the costliest (leftmost) first
   if (!phase(p, OP_TRIL, [n, p.arrays, p.arrays + nn * 8, p.arrays + 2 * nn * 8], ranges)) {
     fail("a worker thread failed in Lq⁻¹Lp");
-    return false;
+    return null;
   }
-  out.set(p.heap.subarray(o + 2 * nn, o + 2 * nn + n * n), 0);
-  return true;
+  return { heap: p.heap, offset: o + 2 * nn };
 }
 
 /**

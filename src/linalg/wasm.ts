@@ -40,6 +40,7 @@ import {
   threadedPotrf,
   threadedRegion,
   threadedTrilSolveTril,
+  threadedTrilSolveTrilInPlace,
 } from "./threaded.js";
 
 /** The raw exports of the compiled module (pointers are byte offsets into `memory`). */
@@ -429,6 +430,24 @@ export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): K
       h.set(lp.subarray(pOff, pOff + n * n), o + nn);
       w.trilSolveTril(n, o * 8, (o + nn) * 8, (o + 2 * nn) * 8);
       out.set(h.subarray(o + 2 * nn, o + 2 * nn + n * n), 0);
+    },
+    trilSolveTrilOffSq(n, lq, qOff, lp, pOff, scratch) {
+      // M stays in the module's memory and is summed there: no n² copy out, and `scratch`
+      // (possibly fresh, untouched memory) is never written
+      const w = n >= at.trilSolveTril ? wasmExports() : null;
+      const t = w ? denseThreadsFor(n) : 1;
+      if (t > 1) {
+        const r = threadedTrilSolveTrilInPlace(n, lq, qOff, lp, pOff, t);
+        if (r !== null) return ts.strictLowerSq(n, r.heap, r.offset);
+      }
+      const nn = pad(n * n);
+      const o = w ? reserve(w, 3 * nn) : -1;
+      if (!w || o < 0) return ts.trilSolveTrilOffSq(n, lq, qOff, lp, pOff, scratch);
+      const h = heap(w);
+      h.set(lq.subarray(qOff, qOff + n * n), o);
+      h.set(lp.subarray(pOff, pOff + n * n), o + nn);
+      w.trilSolveTril(n, o * 8, (o + nn) * 8, (o + 2 * nn) * 8);
+      return ts.strictLowerSq(n, h, o + 2 * nn);
     },
     logDiagSum: ts.logDiagSum,
   };

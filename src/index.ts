@@ -208,7 +208,8 @@ export {
   poolSize as threadPoolSize,
   type ThreadsOption,
 } from "./parallel/pool.js";
-// ── threaded dense kernels (Node, synchronous): Cholesky, Lq⁻¹Lp, large products, tridiagonalisation ──
+// ── threaded dense kernels (Node, synchronous): Cholesky, Lq⁻¹Lp, large products, tridiagonalisation,
+//    batched diagonal KL, pairwise categorical KL, k-d tree searches ──
 export {
   setDenseThreads,
   startDenseThreads,
@@ -220,6 +221,8 @@ export {
   GEMM_THREAD_WORK,
   batchThreadsFor,
   BATCH_THREAD_ELEMENTS,
+  knnThreadsFor,
+  KNN_THREAD_ELEMENTS,
 } from "./linalg/threaded.js";
 // ── FID from feature matrices ──
 export { frechetFromSamples } from "./estimators/fid.js";

@@ -279,10 +279,13 @@ function nodeEnv(): NodeEnv | null {
 
 /**
  * Sets how many threads the WASM dense kernels use (Cholesky, Lq⁻¹Lp, matrix products,
- * tridiagonalisation, the fused batched diagonal KL; Node only, elsewhere they always run in the calling thread): `"auto"` (the
- * default) uses every core (`os.availableParallelism()`) for orders ≥
- * {@link DENSE_THREAD_THRESHOLD}, products of ≥ {@link GEMM_THREAD_WORK} multiply-adds and
- * batched diagonal KL of ≥ {@link BATCH_THREAD_ELEMENTS} elements, one thread below; an integer n ≥ 2 uses n threads (the caller and n − 1 workers) at every size the
+ * tridiagonalisation, the fused batched diagonal KL, the fused pairwise categorical KL, k-d tree
+ * searches; Node, or a browser Web Worker after {@link startDenseThreads}; elsewhere they run in
+ * the calling thread): `"auto"` (the default) uses every core (`os.availableParallelism()`) for
+ * orders ≥ {@link DENSE_THREAD_THRESHOLD}, products (and pairwise categorical matrices) of ≥
+ * {@link GEMM_THREAD_WORK} multiply-adds, batched diagonal KL of ≥ {@link BATCH_THREAD_ELEMENTS}
+ * elements and k-d tree searches of ≥ {@link KNN_THREAD_ELEMENTS} query coordinates, one thread
+ * below; an integer n ≥ 2 uses n threads (the caller and n − 1 workers) at every size the
  * WASM kernels handle; 1 never uses workers. Any setting gives the same bits. Throws
  * `InvalidParameter` for anything else.
  *

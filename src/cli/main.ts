@@ -335,7 +335,11 @@ function cmdPairwise(
   };
   try {
     if (o.divergence === "kl") {
-      const blocks = pairwiseKlBlocks(P, Q, o.rowsPerBlock ? { rowsPerBlock: o.rowsPerBlock } : {});
+      // every block is written out (or copied) before the next one is computed: one buffer serves
+      const blocks = pairwiseKlBlocks(P, Q, {
+        reuseBuffer: true,
+        ...(o.rowsPerBlock ? { rowsPerBlock: o.rowsPerBlock } : {}),
+      });
       begin(blocks.shape[0], blocks.shape[1]);
       const bar = progress(N, title);
       for (const { rowStart, rows } of blocks) {

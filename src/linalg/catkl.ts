@@ -10,8 +10,8 @@
  * has the bits of the TypeScript kernel's path (src/pairwise/categorical-kernel.ts); entries the
  * kernel flags for cancellation are recomputed exactly by the caller's `exact(i, j)`.
  */
-import { wasmExports } from "./wasm.js";
-import { gemmThreadsFor, threadedCatKl, threadedRegion } from "./threaded.js";
+import { stagingRegion } from "./wasm.js";
+import { gemmThreadsFor, threadedCatKl } from "./threaded.js";
 
 /** What the kernel reads: row-major arrays, K values per row, W mask words per row. */
 export interface CatKlOperands {
@@ -59,8 +59,6 @@ export function catKlRowsWasm(
   const { m, K, W } = c;
   const rows = i1 - i0;
   if (rows <= 0 || m <= 0) return true;
-  const w = wasmExports();
-  if (!w) return false;
   const R = Math.max(1, Math.min(rows, Math.floor(BLOCK_DOUBLES / m)));
   const width = Math.max(256, pad(Math.ceil(m / MAX_CHUNKS)));
   const chunks = Math.ceil(m / width);
@@ -76,18 +74,9 @@ export function catKlRowsWasm(
   const oPm = oH + pad(R);
   const oOut = oPm + pad(Math.ceil((R * W) / 2));
   const doubles = oOut + R * m;
-  const threads = gemmThreadsFor(rows * m * K);
-  const shared = threads > 1 ? threadedRegion(threads, doubles) : null;
-  let heap: Float64Array;
-  let o: number;
-  if (shared) {
-    heap = shared.heap;
-    o = shared.offset;
-  } else {
-    if (!w.ensure(doubles * 8)) return false;
-    heap = new Float64Array(w.memory.buffer);
-    o = w.dataPtr() >>> 3;
-  }
+  const region = stagingRegion(gemmThreadsFor(rows * m * K), doubles);
+  if (!region) return false;
+  const { heap, offset: o, shared } = region;
   const i32 = new Int32Array(heap.buffer);
   const u32 = new Uint32Array(heap.buffer);
   heap.set(c.lq.subarray(0, m * K), o + oLq);
@@ -118,7 +107,9 @@ export function catKlRowsWasm(
     if (W > 0) u32.set(c.pmask.subarray(b0 * W, (b0 + r) * W), 2 * (o + oPm));
     if (shared) {
       if (!threadedCatKl(prm, ranges)) return false;
-    } else for (let ch = 0; ch < chunks; ch++) w.catKlCols(prm, ranges[2 * ch], ranges[2 * ch + 1], ch);
+    } else
+      for (let ch = 0; ch < chunks; ch++)
+        region.exports.catKlCols(prm, ranges[2 * ch], ranges[2 * ch + 1], ch);
     const dst = off + (b0 - i0) * m;
     out.set(heap.subarray(o + oOut, o + oOut + r * m), dst);
     // entries flagged for cancellation: exact values

@@ -30,8 +30,8 @@
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
 import { kernels } from "./kernels.js";
-import { batchUsesWasm, wasmExports } from "./wasm.js";
-import { gemmThreadsFor, threadedGemm, threadedRegion } from "./threaded.js";
+import { batchUsesWasm, stagingRegion } from "./wasm.js";
+import { gemmThreadsFor, threadedGemm } from "./threaded.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */
 export const GEMM_KC = 256;
@@ -297,25 +297,14 @@ function gemmWasm(
   accumulate: boolean,
   fused: boolean,
 ): boolean {
-  const w = wasmExports();
-  if (!w) return false;
   const kk = Math.max(K, 0);
   const pad = (x: number): number => (x + 7) & ~7;
   const doubles = pad(m * kk) + pad(n * kk) + pad(m * n);
   // large products: rows (or columns) of C shared with worker threads in their shared memory
   // (same bits; src/linalg/threaded.ts), else this module's own memory
-  const threads = kk > 0 ? gemmThreadsFor(m * n * kk) : 1;
-  const shared = threads > 1 ? threadedRegion(threads, doubles) : null;
-  let heap: Float64Array;
-  let oa: number;
-  if (shared) {
-    heap = shared.heap;
-    oa = shared.offset;
-  } else {
-    if (!w.ensure(doubles * 8)) return false;
-    heap = new Float64Array(w.memory.buffer);
-    oa = w.dataPtr() >>> 3;
-  }
+  const region = stagingRegion(kk > 0 ? gemmThreadsFor(m * n * kk) : 1, doubles);
+  if (!region) return false;
+  const { heap, offset: oa, shared, exports: w } = region;
   const ob = oa + pad(m * kk);
   const oc = ob + pad(n * kk);
   for (let i = 0; i < m; i++) heap.set(A.subarray(aOff + i * lda, aOff + i * lda + kk), oa + i * kk);

@@ -7,8 +7,8 @@
  * queries shared between the dense worker threads (src/linalg/threaded.ts).
  */
 import type { KDTree } from "../estimators/kdtree.js";
-import { kernelsFor, wasmExports } from "./wasm.js";
-import { knnThreadsFor, threadedKdKnn, threadedRegion } from "./threaded.js";
+import { kernelsFor, stagingRegion, wasmExports } from "./wasm.js";
+import { knnThreadsFor, threadedKdKnn } from "./threaded.js";
 
 const pad = (x: number): number => (x + 7) & ~7;
 
@@ -57,17 +57,9 @@ export function kdKnnWasm(
   const oOrder = oDim + i32Len(nodes);
   const doubles = oOrder + (order ? i32Len(nQ) : 0);
   const threads = knnThreadsFor(count * d);
-  const shared = threads > 1 ? threadedRegion(threads, doubles) : null;
-  let heap: Float64Array;
-  let o: number;
-  if (shared) {
-    heap = shared.heap;
-    o = shared.offset;
-  } else {
-    if (!w.ensure(doubles * 8)) return false;
-    heap = new Float64Array(w.memory.buffer);
-    o = w.dataPtr() >>> 3;
-  }
+  const region = stagingRegion(threads, doubles);
+  if (!region) return false;
+  const { heap, offset: o, shared } = region;
   const i32 = new Int32Array(heap.buffer);
   heap.set(t.pts.subarray(0, n * d), o + oPts);
   heap.set(t.splitVal.subarray(0, nodes), o + oVal);

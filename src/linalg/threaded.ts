@@ -649,27 +649,9 @@ export function threadedPotrf(n: number, a: Float64Array, aOff: number, threads:
 }
 
 /**
- * Threaded M = Lq⁻¹ Lp (the contract of the WASM `trilSolveTril`): writes out[0…n²). Returns
- * false, with `out` untouched, when threading is unavailable.
- */
-export function threadedTrilSolveTril(
-  n: number,
-  lq: Float64Array,
-  qOff: number,
-  lp: Float64Array,
-  pOff: number,
-  out: Float64Array,
-  threads: number,
-): boolean {
-  const r = threadedTrilSolveTrilInPlace(n, lq, qOff, lp, pOff, threads);
-  if (r === null) return false;
-  out.set(r.heap.subarray(r.offset, r.offset + n * n), 0);
-  return true;
-}
-
-/**
- * {@link threadedTrilSolveTril} leaving M in the pool's memory: the heap view and the index of
- * M[0, 0] (valid until the next call into this module), or null when threading is unavailable.
+ * Threaded M = Lq⁻¹ Lp (the contract of the WASM `trilSolveTril`), left in the pool's memory:
+ * the heap view and the index of M[0, 0] (valid until the next call into this module), or null
+ * when threading is unavailable.
  */
 export function threadedTrilSolveTrilInPlace(
   n: number,
@@ -839,10 +821,15 @@ export function threadedKlDiag(
  * thread takes its chunk, so the bits do not depend on the split. False when a worker failed.
  */
 export function threadedCatKl(prm: number, ranges: readonly number[]): boolean {
+  return paramsPhase(OP_CATKL, prm, ranges, "the pairwise categorical KL");
+}
+
+/** A phase of a kernel that reads its parameters from memory at byte `prm`; false on failure. */
+function paramsPhase(op: number, prm: number, ranges: readonly number[], what: string): boolean {
   const p = pool;
   if (!p || ranges.length / 2 > MAX_CHUNKS) return false;
-  if (!phase(p, OP_CATKL, [0, prm], ranges)) {
-    fail("a worker thread failed in the pairwise categorical KL");
+  if (!phase(p, op, [0, prm], ranges)) {
+    fail(`a worker thread failed in ${what}`);
     return false;
   }
   return true;
@@ -866,11 +853,5 @@ export function knnThreadsFor(elements: number): number {
  * distance is computed by the same code whatever thread takes it. False when a worker failed.
  */
 export function threadedKdKnn(prm: number, ranges: readonly number[]): boolean {
-  const p = pool;
-  if (!p || ranges.length / 2 > MAX_CHUNKS) return false;
-  if (!phase(p, OP_KDKNN, [0, prm], ranges)) {
-    fail("a worker thread failed in a k-d tree search");
-    return false;
-  }
-  return true;
+  return paramsPhase(OP_KDKNN, prm, ranges, "a k-d tree search");
 }

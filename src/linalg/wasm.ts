@@ -39,7 +39,6 @@ import {
   threadedKlDiag,
   threadedPotrf,
   threadedRegion,
-  threadedTrilSolveTril,
   threadedTrilSolveTrilInPlace,
 } from "./threaded.js";
 
@@ -332,6 +331,25 @@ export function wasmRegion(
   return { heap: heap(w), offset, exports: w };
 }
 
+/**
+ * Where a kernel call stages `doubles` float64 slots: the dense thread pool's shared memory when
+ * `threads` > 1 and the pool can take them (`shared` true: the chunks of the call may go to the
+ * workers), else this module's own memory. The heap view and the index of the first slot (valid
+ * until the next call that reserves memory), or null when WebAssembly is missing or memory
+ * cannot grow.
+ */
+export function stagingRegion(
+  threads: number,
+  doubles: number,
+): { heap: Float64Array; offset: number; shared: boolean; exports: WasmKernelExports } | null {
+  const w = wasmExports();
+  if (!w) return null;
+  const t = threads > 1 ? threadedRegion(threads, doubles) : null;
+  if (t) return { heap: t.heap, offset: t.offset, shared: true, exports: w };
+  const offset = reserve(w, doubles);
+  return offset < 0 ? null : { heap: heap(w), offset, shared: false, exports: w };
+}
+
 /** Rounds a count of doubles up to a multiple of 8 (64-byte aligned sub-arrays). */
 function pad(n: number): number {
   return (n + 7) & ~7;
@@ -419,38 +437,47 @@ export function createWasmKernels(at: typeof WASM_SWITCH_OVER, name = "wasm"): K
       x.set(h.subarray(ox, ox + n), xOff);
     },
     trilSolveTril(n, lq, qOff, lp, pOff, out) {
-      const w = n >= at.trilSolveTril ? wasmExports() : null;
-      const t = w ? denseThreadsFor(n) : 1;
-      if (t > 1 && threadedTrilSolveTril(n, lq, qOff, lp, pOff, out, t)) return;
-      const nn = pad(n * n);
-      const o = w ? reserve(w, 3 * nn) : -1;
-      if (!w || o < 0) return ts.trilSolveTril(n, lq, qOff, lp, pOff, out);
-      const h = heap(w);
-      h.set(lq.subarray(qOff, qOff + n * n), o);
-      h.set(lp.subarray(pOff, pOff + n * n), o + nn);
-      w.trilSolveTril(n, o * 8, (o + nn) * 8, (o + 2 * nn) * 8);
-      out.set(h.subarray(o + 2 * nn, o + 2 * nn + n * n), 0);
+      const r = n >= at.trilSolveTril ? trilSolveTrilInHeap(n, lq, qOff, lp, pOff) : null;
+      if (!r) return ts.trilSolveTril(n, lq, qOff, lp, pOff, out);
+      out.set(r.heap.subarray(r.offset, r.offset + n * n), 0);
     },
     trilSolveTrilOffSq(n, lq, qOff, lp, pOff, scratch) {
       // M stays in the module's memory and is summed there: no n² copy out, and `scratch`
       // (possibly fresh, untouched memory) is never written
-      const w = n >= at.trilSolveTril ? wasmExports() : null;
-      const t = w ? denseThreadsFor(n) : 1;
-      if (t > 1) {
-        const r = threadedTrilSolveTrilInPlace(n, lq, qOff, lp, pOff, t);
-        if (r !== null) return ts.strictLowerSq(n, r.heap, r.offset);
-      }
-      const nn = pad(n * n);
-      const o = w ? reserve(w, 3 * nn) : -1;
-      if (!w || o < 0) return ts.trilSolveTrilOffSq(n, lq, qOff, lp, pOff, scratch);
-      const h = heap(w);
-      h.set(lq.subarray(qOff, qOff + n * n), o);
-      h.set(lp.subarray(pOff, pOff + n * n), o + nn);
-      w.trilSolveTril(n, o * 8, (o + nn) * 8, (o + 2 * nn) * 8);
-      return ts.strictLowerSq(n, h, o + 2 * nn);
+      const r = n >= at.trilSolveTril ? trilSolveTrilInHeap(n, lq, qOff, lp, pOff) : null;
+      if (!r) return ts.trilSolveTrilOffSq(n, lq, qOff, lp, pOff, scratch);
+      return ts.strictLowerSq(n, r.heap, r.offset);
     },
     logDiagSum: ts.logDiagSum,
   };
+}
+
+/**
+ * M = Lq⁻¹ Lp computed in WASM memory (threaded for large n): the heap view and the index of
+ * M[0, 0], valid until the next call that reserves memory; null without the module or memory.
+ */
+function trilSolveTrilInHeap(
+  n: number,
+  lq: Float64Array,
+  qOff: number,
+  lp: Float64Array,
+  pOff: number,
+): { heap: Float64Array; offset: number } | null {
+  const w = wasmExports();
+  if (!w) return null;
+  const t = denseThreadsFor(n);
+  if (t > 1) {
+    const r = threadedTrilSolveTrilInPlace(n, lq, qOff, lp, pOff, t);
+    if (r !== null) return r;
+  }
+  const nn = pad(n * n);
+  const o = reserve(w, 3 * nn);
+  if (o < 0) return null;
+  const h = heap(w);
+  h.set(lq.subarray(qOff, qOff + n * n), o);
+  h.set(lp.subarray(pOff, pOff + n * n), o + nn);
+  w.trilSolveTril(n, o * 8, (o + nn) * 8, (o + 2 * nn) * 8);
+  return { heap: h, offset: o + 2 * nn };
 }
 
 /**

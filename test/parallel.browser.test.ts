@@ -140,21 +140,34 @@ const run = async () => {
     return { data: c, shape: [d, d] };
   };
   const S1 = spd(), S2 = spd(), m = new Float64Array(d);
+  // histograms (some zero bins: infinite entries) and samples for the fused pairwise categorical
+  // kernel and the k-d tree search, which also run on the dense threads
+  const hist = (zeros) => { const v = Array.from({ length: 64 }, () => rng.uniform() + 0.01);
+    if (zeros) v[Math.floor(rng.uniform() * 64)] = 0; const t = v.reduce((a, b) => a + b); return v.map((x) => x / t); };
+  const P = new kb.Categorical({ probs: Array.from({ length: 60 }, (_, i) => hist(i % 5 === 0)) });
+  const Q = new kb.Categorical({ probs: Array.from({ length: 400 }, (_, j) => hist(j % 7 === 0)) });
+  const X = { data: Float64Array.from({ length: 1500 * 4 }, () => rng.normal()), shape: [1500, 4] };
+  const Y = { data: Float64Array.from({ length: 1500 * 4 }, () => rng.normal() + 0.3), shape: [1500, 4] };
   kb.enableWasm();
   const values = (t) => {
     kb.setDenseThreads(t);
     return [
       kb.frechetDistance(m, S1, m, S2),
       kb.kl(kb.MultivariateNormal.fromCovariance(m, S1), kb.MultivariateNormal.fromCovariance(m, S2)),
+      kb.knnKl(X, Y, { k: 2 }).estimate,
     ];
   };
   const one = values(1);
+  const cat1 = kb.pairwiseKl(P, Q).data;
   const two = values(2);
+  const cat2 = kb.pairwiseKl(P, Q).data;
   return {
     started,
     isolated: self.crossOriginIsolated === true,
     threads: kb.denseThreadsFor(1000),
-    same: Object.is(one[0], two[0]) && Object.is(one[1], two[1]),
+    same: one.every((v, i) => Object.is(v, two[i])),
+    catSame: cat1.length === 24000 && cat1.every((v, i) => Object.is(v, cat2[i])),
+    catInfinities: cat1.filter((v) => v === Infinity).length,
     values: one,
     error: kb.denseThreadsError() ?? null,
   };
@@ -288,14 +301,17 @@ describe("threaded functions in headless Chromium", () => {
       expect(r.error).toBeNull();
       expect(r.threads).toBe(2);
       expect(r.same).toBe(true);
-      const [fid, klv] = r.values as number[];
-      expect(fid > 0 && klv > 0).toBe(true);
+      expect(r.catSame).toBe(true);
+      expect(r.catInfinities as number).toBeGreaterThan(0);
+      const [fid, klv, knn] = r.values as number[];
+      expect(fid > 0 && klv > 0 && Number.isFinite(knn)).toBe(true);
       // without isolation: no pool, one thread, the same values
       const p = await run("plain", "runDense");
       expect(p.isolated).toBe(false);
       expect(p.started).toBe(false);
       expect(p.threads).toBe(1);
       expect(p.same).toBe(true);
+      expect(p.catSame).toBe(true);
       expect(p.values).toEqual(r.values);
     },
     60000,

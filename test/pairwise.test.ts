@@ -750,6 +750,21 @@ describe("fused WASM categorical kernel (src/linalg/catkl.ts)", () => {
     expectClose(pairwiseKl(P, Q), perPair(P, Q), 1e-9, 1e-14);
   });
 
+  it("after enableWasm(), K > 256 (several K slabs): agrees with the per-pair loop; the same for any tile", () => {
+    const P = new Categorical({ probs: Array.from({ length: 40 }, () => simplex(300, 2)) });
+    const Q = new Categorical({ probs: Array.from({ length: 70 }, () => simplex(300, 2)) });
+    const ref = perPair(P, Q);
+    enableWasm();
+    try {
+      const a = pairwiseKl(P, Q);
+      expect(sameBits(a.data, pairwiseKl(P, Q, { tile: 7 }).data)).toBe(true);
+      expect(a.data.some((v) => v === Infinity)).toBe(true);
+      expectClose(a, ref, 1e-9, 1e-12);
+    } finally {
+      defaultKernels();
+    }
+  });
+
   it("reuseBuffer: every block is written into one buffer; the blocks still equal the matrix", () => {
     const P = new Categorical({ probs: Array.from({ length: 23 }, () => simplex(64, 1)) });
     const Q = new Categorical({ probs: Array.from({ length: 40 }, () => simplex(64, 1)) });

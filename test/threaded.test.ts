@@ -38,6 +38,7 @@ import { eigh } from "../src/linalg/eigh.js";
 import { frechetDistance } from "../src/divergences/gaussian-distances.js";
 import { Categorical } from "../src/distributions/categorical.js";
 import { pairwiseKl } from "../src/pairwise/pairwise.js";
+import { catKlTesting } from "../src/linalg/catkl.js";
 import { knnKl, kthNeighbourDistances } from "../src/estimators/knn.js";
 import { KDTree } from "../src/estimators/kdtree.js";
 import { kdtreeRange } from "../src/estimators/knn-search.js";
@@ -325,6 +326,15 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     expect(one.some((v) => v === 0)).toBe(true); // the pairs that are copies
     expect(sameBits(one, run(2))).toBe(0);
     expect(sameBits(one, run(3))).toBe(0);
+    // many small row blocks (5 rows each): the threaded driver copies block b − 1 out while the
+    // workers compute block b, from two alternating buffers
+    catKlTesting.setBlockDoubles(3600);
+    try {
+      expect(sameBits(one, run(2))).toBe(0);
+      expect(sameBits(one, run(1))).toBe(0);
+    } finally {
+      catKlTesting.setBlockDoubles(1 << 22);
+    }
     disableWasm();
     try {
       use(1);

@@ -33,7 +33,14 @@ export interface CatKlOperands {
 }
 
 /** Output doubles per block (32 MiB; measured at M = 20 000, K = 64: 8–64 MiB within 3 %, 8 MiB 15 % slower): bounds the module's memory whatever the matrix size. */
-const BLOCK_DOUBLES = 1 << 22;
+let BLOCK_DOUBLES = 1 << 22;
+
+/** Test hook (not exported from the package): a smaller output block, to test many blocks. */
+export const catKlTesting = {
+  setBlockDoubles(n: number): void {
+    BLOCK_DOUBLES = n;
+  },
+};
 /** Flagged entries remembered per chunk (more: the chunk is scanned for its NaN markers). */
 const FLAG_CAP = 256;
 /** Maximum chunks per block (the threaded pool's limit). */
@@ -64,60 +71,45 @@ export function catKlRowsWasm(
   const chunks = Math.ceil(m / width);
   const ranges: number[] = [];
   for (let ch = 0; ch < chunks; ch++) ranges.push(ch * width, Math.min(m, (ch + 1) * width));
-  // layout (doubles): parameters | counts | flags | Lq | qmask | P | h | pmask | out
-  const oCounts = 16;
-  const oFlags = oCounts + pad(Math.ceil(chunks / 2));
-  const oLq = oFlags + pad(Math.ceil((chunks * FLAG_CAP) / 2));
-  const oQm = oLq + pad(m * K);
-  const oP = oQm + pad(Math.ceil((m * W) / 2));
-  const oH = oP + pad(R * K);
-  const oPm = oH + pad(R);
-  const oOut = oPm + pad(Math.ceil((R * W) / 2));
-  const doubles = oOut + R * m;
-  const region = stagingRegion(gemmThreadsFor(rows * m * K), doubles);
+  // layout (doubles): parameters | counts ×nbuf | flags ×nbuf | Lq | qmask | P | h | pmask | out ×nbuf;
+  // threaded, two sets of output buffers: the calling thread copies block b − 1 out while the
+  // workers start on block b
+  const countsLen = pad(Math.ceil(chunks / 2));
+  const flagsLen = pad(Math.ceil((chunks * FLAG_CAP) / 2));
+  const outLen = pad(R * m);
+  const layout = (nbuf: number) => {
+    const oCounts = 16;
+    const oFlags = oCounts + nbuf * countsLen;
+    const oLq = oFlags + nbuf * flagsLen;
+    const oQm = oLq + pad(m * K);
+    const oP = oQm + pad(Math.ceil((m * W) / 2));
+    const oH = oP + pad(R * K);
+    const oPm = oH + pad(R);
+    const oOut = oPm + pad(Math.ceil((R * W) / 2));
+    return { oCounts, oFlags, oLq, oQm, oP, oH, oPm, oOut, doubles: oOut + nbuf * outLen };
+  };
+  const threads = gemmThreadsFor(rows * m * K);
+  let region = threads > 1 ? stagingRegion(threads, layout(2).doubles) : null;
+  if (!region?.shared) region = stagingRegion(1, layout(1).doubles);
   if (!region) return false;
-  const { heap, offset: o, shared } = region;
+  const { heap, offset: o, shared, exports: x } = region;
+  const { oCounts, oFlags, oLq, oQm, oP, oH, oPm, oOut } = layout(shared ? 2 : 1);
   const i32 = new Int32Array(heap.buffer);
   const u32 = new Uint32Array(heap.buffer);
   heap.set(c.lq.subarray(0, m * K), o + oLq);
   if (W > 0) u32.set(c.qmask.subarray(0, m * W), 2 * (o + oQm));
   const prm = o * 8;
-  for (let b0 = i0; b0 < i1; b0 += R) {
-    const r = Math.min(R, i1 - b0);
-    const params = [
-      r,
-      m,
-      K,
-      (o + oP) * 8,
-      (o + oLq) * 8,
-      (o + oH) * 8,
-      (o + oOut) * 8,
-      c.tau,
-      W,
-      (o + oPm) * 8,
-      (o + oQm) * 8,
-      (o + oFlags) * 8,
-      FLAG_CAP,
-      (o + oCounts) * 8,
-      fused ? 1 : 0,
-    ];
-    for (let t = 0; t < params.length; t++) heap[o + t] = params[t];
-    heap.set(c.pProbs.subarray(b0 * K, (b0 + r) * K), o + oP);
-    heap.set(c.negEnt.subarray(b0, b0 + r), o + oH);
-    if (W > 0) u32.set(c.pmask.subarray(b0 * W, (b0 + r) * W), 2 * (o + oPm));
-    if (shared) {
-      if (!threadedCatKl(prm, ranges)) return false;
-    } else
-      for (let ch = 0; ch < chunks; ch++)
-        region.exports.catKlCols(prm, ranges[2 * ch], ranges[2 * ch + 1], ch);
+  /** Copies block [b0, b0 + r) out of buffer set q and fills in its flagged entries. */
+  const finish = (q: number, b0: number, r: number): void => {
     const dst = off + (b0 - i0) * m;
-    out.set(heap.subarray(o + oOut, o + oOut + r * m), dst);
+    const ob = o + oOut + q * outLen;
+    out.set(heap.subarray(ob, ob + r * m), dst);
     // entries flagged for cancellation: exact values
     for (let ch = 0; ch < chunks; ch++) {
-      const cnt = i32[2 * (o + oCounts) + ch];
+      const cnt = i32[2 * (o + oCounts + q * countsLen) + ch];
       if (cnt === 0) continue;
       if (cnt <= FLAG_CAP) {
-        const f0 = 2 * (o + oFlags) + ch * FLAG_CAP;
+        const f0 = 2 * (o + oFlags + q * flagsLen) + ch * FLAG_CAP;
         for (let t = 0; t < cnt; t++) {
           const idx = i32[f0 + t];
           const a = Math.floor(idx / m);
@@ -129,6 +121,40 @@ export function catKlRowsWasm(
             if (Number.isNaN(out[dst + a * m + j])) out[dst + a * m + j] = exact(b0 + a, j);
       }
     }
+  };
+  let pending: (() => void) | undefined;
+  for (let b0 = i0, blk = 0; b0 < i1; b0 += R, blk++) {
+    const r = Math.min(R, i1 - b0);
+    const q = shared ? blk & 1 : 0;
+    const params = [
+      r,
+      m,
+      K,
+      (o + oP) * 8,
+      (o + oLq) * 8,
+      (o + oH) * 8,
+      (o + oOut + q * outLen) * 8,
+      c.tau,
+      W,
+      (o + oPm) * 8,
+      (o + oQm) * 8,
+      (o + oFlags + q * flagsLen) * 8,
+      FLAG_CAP,
+      (o + oCounts + q * countsLen) * 8,
+      fused ? 1 : 0,
+    ];
+    for (let t = 0; t < params.length; t++) heap[o + t] = params[t];
+    heap.set(c.pProbs.subarray(b0 * K, (b0 + r) * K), o + oP);
+    heap.set(c.negEnt.subarray(b0, b0 + r), o + oH);
+    if (W > 0) u32.set(c.pmask.subarray(b0 * W, (b0 + r) * W), 2 * (o + oPm));
+    if (shared) {
+      if (!threadedCatKl(prm, ranges, pending)) return false;
+      pending = () => finish(q, b0, r);
+    } else {
+      for (let ch = 0; ch < chunks; ch++) x.catKlCols(prm, ranges[2 * ch], ranges[2 * ch + 1], ch);
+      finish(q, b0, r);
+    }
   }
+  pending?.();
   return true;
 }

@@ -537,7 +537,13 @@ function region(p: Pool, doubles: number): Float64Array | null {
  * Runs one phase: `chunks` ranges [lo, hi) of operation `op` on args, shared by the calling
  * thread and the workers. Returns false when a worker failed or stalled.
  */
-function phase(p: Pool, op: number, args: readonly number[], ranges: readonly number[]): boolean {
+function phase(
+  p: Pool,
+  op: number,
+  args: readonly number[],
+  ranges: readonly number[],
+  during?: () => void,
+): boolean {
   const { ctrl, bounds } = p;
   const chunks = ranges.length / 2;
   for (let i = 0; i < ranges.length; i++) bounds[i] = ranges[i];
@@ -548,6 +554,16 @@ function phase(p: Pool, op: number, args: readonly number[], ranges: readonly nu
   Atomics.store(ctrl, DONE, 0);
   Atomics.add(ctrl, SEQ, 1);
   Atomics.notify(ctrl, SEQ);
+  // the caller's own work while the workers start on the chunks (e.g. copying out the previous
+  // block); an error in it is rethrown once the phase is over
+  let duringError: { e: unknown } | null = null;
+  if (during) {
+    try {
+      during();
+    } catch (e) {
+      duringError = { e };
+    }
+  }
   let ownFailed = false;
   try {
     drain(p.ex, ctrl, bounds);
@@ -568,10 +584,14 @@ function phase(p: Pool, op: number, args: readonly number[], ranges: readonly nu
       const next = Atomics.load(ctrl, NEXT);
       idle = next === lastNext ? idle + 1 : 0;
       lastNext = next;
-      if (idle >= stallSeconds) return false;
+      if (idle >= stallSeconds) {
+        if (duringError) throw duringError.e;
+        return false;
+      }
     }
     done = Atomics.load(ctrl, DONE);
   }
+  if (duringError) throw duringError.e;
   return !ownFailed && Atomics.load(ctrl, ERR) === 0;
 }
 
@@ -818,17 +838,28 @@ export function threadedKlDiag(
  * Column chunks of a block of the fused pairwise categorical KL (the `catKlCols` contract; its
  * parameters at byte `prm` in the region of {@link threadedRegion}), shared between the threads:
  * chunk c is ranges[2c] … ranges[2c + 1]. Every entry is computed by the same code whatever
- * thread takes its chunk, so the bits do not depend on the split. False when a worker failed.
+ * thread takes its chunk, so the bits do not depend on the split. `during` runs in the calling
+ * thread before it takes chunks itself (the previous block's copy-out). False when a worker
+ * failed.
  */
-export function threadedCatKl(prm: number, ranges: readonly number[]): boolean {
-  return paramsPhase(OP_CATKL, prm, ranges, "the pairwise categorical KL");
+export function threadedCatKl(prm: number, ranges: readonly number[], during?: () => void): boolean {
+  return paramsPhase(OP_CATKL, prm, ranges, "the pairwise categorical KL", during);
 }
 
-/** A phase of a kernel that reads its parameters from memory at byte `prm`; false on failure. */
-function paramsPhase(op: number, prm: number, ranges: readonly number[], what: string): boolean {
+/**
+ * A phase of a kernel that reads its parameters from memory at byte `prm` (with `during` run by
+ * the calling thread while the workers start); false on failure.
+ */
+function paramsPhase(
+  op: number,
+  prm: number,
+  ranges: readonly number[],
+  what: string,
+  during?: () => void,
+): boolean {
   const p = pool;
   if (!p || ranges.length / 2 > MAX_CHUNKS) return false;
-  if (!phase(p, op, [0, prm], ranges)) {
+  if (!phase(p, op, [0, prm], ranges, during)) {
     fail(`a worker thread failed in ${what}`);
     return false;
   }

@@ -10,8 +10,8 @@
  * has the bits of the TypeScript kernel's path (src/pairwise/categorical-kernel.ts); entries the
  * kernel flags for cancellation are recomputed exactly by the caller's `exact(i, j)`.
  */
-import { stagingRegion } from "./wasm.js";
-import { gemmThreadsFor, threadedCatKl } from "./threaded.js";
+import { pad, stagingRegion } from "./wasm.js";
+import { MAX_CHUNKS, gemmThreadsFor, threadedCatKl } from "./threaded.js";
 
 /** What the kernel reads: row-major arrays, K values per row, W mask words per row. */
 export interface CatKlOperands {
@@ -43,11 +43,6 @@ export const catKlTesting = {
 };
 /** Flagged entries remembered per chunk (more: the chunk is scanned for its NaN markers). */
 const FLAG_CAP = 256;
-/** Maximum chunks per block (the threaded pool's limit). */
-const MAX_CHUNKS = 4096;
-
-const pad = (x: number): number => (x + 7) & ~7;
-
 /**
  * Rows [i0, i1) × all m columns into out[off + (i − i0)·m + j], with `fused` the GEMM's rounding
  * (true: the module's `gemm`, false: `gemmUnfused`). False, with nothing promised about `out`,

@@ -30,7 +30,7 @@
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
 import { kernels } from "./kernels.js";
-import { batchUsesWasm, stagingRegion } from "./wasm.js";
+import { batchUsesWasm, pad, stagingRegion } from "./wasm.js";
 import { gemmThreadsFor, threadedGemm } from "./threaded.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */
@@ -298,7 +298,6 @@ function gemmWasm(
   fused: boolean,
 ): boolean {
   const kk = Math.max(K, 0);
-  const pad = (x: number): number => (x + 7) & ~7;
   const doubles = pad(m * kk) + pad(n * kk) + pad(m * n);
   // large products: rows (or columns) of C shared with worker threads in their shared memory
   // (same bits; src/linalg/threaded.ts), else this module's own memory

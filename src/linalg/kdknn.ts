@@ -7,10 +7,8 @@
  * queries shared between the dense worker threads (src/linalg/threaded.ts).
  */
 import type { KDTree } from "../estimators/kdtree.js";
-import { kernelsFor, stagingRegion, wasmExports } from "./wasm.js";
+import { kernelsFor, pad, stagingRegion, wasmExports } from "./wasm.js";
 import { knnThreadsFor, threadedKdKnn } from "./threaded.js";
-
-const pad = (x: number): number => (x + 7) & ~7;
 
 /**
  * Squared k-th neighbour distances from the queries at positions [p0, p1) of `order` (query

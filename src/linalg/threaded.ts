@@ -77,7 +77,7 @@ const OP_KLDIAG = 7;
 const OP_CATKL = 8;
 const OP_KDKNN = 9;
 /** Upper bound of chunks per phase (the bounds array's size). */
-const MAX_CHUNKS = 4096;
+export const MAX_CHUNKS = 4096;
 
 /**
  * Takes chunks of the current phase until none is left (the calling thread and every worker run

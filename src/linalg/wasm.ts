@@ -351,7 +351,7 @@ export function stagingRegion(
 }
 
 /** Rounds a count of doubles up to a multiple of 8 (64-byte aligned sub-arrays). */
-function pad(n: number): number {
+export function pad(n: number): number {
   return (n + 7) & ~7;
 }
 

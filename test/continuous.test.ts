@@ -25,6 +25,7 @@ import { ContinuousBernoulli } from "../src/distributions/continuous-bernoulli.j
 import * as C from "../src/kl/continuous-pairs.js";
 import { klInfinite } from "../src/kl/infinite-pairs.js";
 import { EULER_GAMMA, digamma } from "../src/core/special.js";
+import { runs } from "./helpers.js";
 
 const VECTORS = new URL("./fixtures/vectors/", import.meta.url);
 const lines = (file: string): Record<string, unknown>[] =>
@@ -198,7 +199,7 @@ describe("same-family KL: KL(p ‖ p) = 0 and KL(p ‖ q) ≥ 0 (fast-check)", (
             expect(v).toBeGreaterThanOrEqual(0);
           }
         }),
-        { numRuns: 60 },
+        { numRuns: runs(60) },
       );
     });
   }
@@ -215,7 +216,7 @@ describe("same-family KL: KL(p ‖ p) = 0 and KL(p ‖ q) ≥ 0 (fast-check)", (
           expect(v).toBeCloseTo(Math.log(q.high[0] - q.low[0]) - Math.log(p.high[0] - p.low[0]), 12);
         else expect(v).toBe(Infinity);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 

@@ -29,6 +29,7 @@ import {
 import { checkOutput, evaluateCase } from "../src/io/eval.js";
 import { fromJSON, toJSON } from "../src/io/json.js";
 import { kl } from "../src/kl/registry.js";
+import { runs } from "./helpers.js";
 
 const num = (x: number | NDArray): number => (typeof x === "number" ? x : NaN);
 const arr = (x: number | NDArray): number[] => (typeof x === "number" ? [x] : Array.from(x.data));
@@ -157,7 +158,7 @@ describe("KL equals the brute-force sum over the support", () => {
         const bf = klSumLog(poissonLogPmf(l, 150), poissonLogPmf(m, 150));
         expect(close(num(kl(new Poisson(l), new Poisson(m))), bf, 1e-9, 1e-12)).toBe(true);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -176,7 +177,7 @@ describe("KL equals the brute-force sum over the support", () => {
           expect(close(got, bf, 1e-9, 1e-12)).toBe(true);
         },
       ),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -192,7 +193,7 @@ describe("KL equals the brute-force sum over the support", () => {
           ).toBe(true);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -235,7 +236,7 @@ describe("KL equals the brute-force sum over the support", () => {
         if (n === 1) expect(close(back, klSum([1 - p, p], [1 - q, q]), 1e-9, 1e-15)).toBe(true);
         else expect(back).toBe(Infinity);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -255,7 +256,7 @@ describe("KL equals the brute-force sum over the support", () => {
           close(num(new Geometric({ probs: p }).entropy()), entropySum(geometricPmf(p, 3000)), 1e-10, 1e-14),
         ).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -421,7 +422,7 @@ describe("properties", () => {
         expect(num(kl(p, q))).toBeGreaterThanOrEqual(0);
         expect(num(kl(p, p))).toBe(0);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
     fc.assert(
       fc.property(
@@ -432,7 +433,7 @@ describe("properties", () => {
           expect(num(kl(d, new Dirichlet(a.map((x) => x * 1.5 + 0.1))))).toBeGreaterThanOrEqual(0);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -446,7 +447,7 @@ describe("properties", () => {
         expect(a).toBeLessThanOrEqual(Math.LN2);
         expect(num(js(p, p))).toBe(0);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -470,7 +471,7 @@ describe("properties", () => {
         const b = num(bhattacharyya(p, q));
         expect(close(vals[2], 2 * b, 1e-9, 1e-13)).toBe(true);
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   });
 
@@ -498,7 +499,7 @@ describe("properties", () => {
         expect(num(bhattacharyya(p, p))).toBeLessThan(1e-15);
         expect(num(totalVariation(p, p))).toBe(0);
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   });
 

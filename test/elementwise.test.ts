@@ -14,6 +14,7 @@ import {
 } from "../src/divergences/elementwise.js";
 import type { KlDivLossReduction } from "../src/divergences/elementwise.js";
 import { elementwiseOps } from "../src/divergences/elementwise-ops.js";
+import { runs } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Fixture helpers
@@ -539,7 +540,7 @@ describe("properties", () => {
         const s = r.reduce((x, y) => x + y, 0);
         return Number.isNaN(s) ? false : s >= -1e-12;
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -551,14 +552,14 @@ describe("properties", () => {
         const e = entropy(a, b) as number;
         return s === Infinity ? e === Infinity : Math.abs(e - s) <= 1e-12 + 1e-9 * Math.abs(s);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
   it("klDiv is >= 0 elementwise for x, y >= 0", () => {
     fc.assert(
       fc.property(weight, weight, (x, y) => (klDiv(x, y) as number) >= 0),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -576,7 +577,7 @@ describe("properties", () => {
           Math.abs(dist - Math.sqrt(d1)) <= 1e-15
         );
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -586,7 +587,7 @@ describe("properties", () => {
         const d = jensenShannon(a, b, { base: 2 }) as number;
         return d >= 0 && d <= 1 + 1e-12;
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -34,6 +34,7 @@ import {
   triangular,
 } from "../src/divergences/f-divergence.js";
 import { kl } from "../src/kl/registry.js";
+import { runs } from "./helpers.js";
 
 const num = (x: number | NDArray): number => (typeof x === "number" ? x : NaN);
 
@@ -199,7 +200,7 @@ describe("f-divergences of distributions", () => {
           expect(num(fDivergence(p, p, g))).toBe(0);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -254,7 +255,7 @@ describe("f-divergences of distributions", () => {
           close(num(fDivergence(p, q, triangular)), num(fDivergence(q, p, triangular)), 1e-10, 1e-13),
         ).toBe(true);
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   });
 

@@ -28,6 +28,7 @@ import {
 import { bhattacharyya, hellinger, renyi } from "../src/divergences/dispatch.js";
 import { checkOutput, evaluateCase } from "../src/io/eval.js";
 import { kl } from "../src/kl/registry.js";
+import { runs } from "./helpers.js";
 
 const num = (x: number | NDArray): number => {
   if (typeof x !== "number") throw new Error(`expected a number, got shape [${x.shape.join(", ")}]`);
@@ -153,7 +154,7 @@ describe("Bhattacharyya and Hellinger", () => {
         expect(num(bhattacharyyaGaussian(p, p))).toBe(0);
         expect(num(hellingerGaussian(p, p))).toBe(0);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -170,7 +171,7 @@ describe("Bhattacharyya and Hellinger", () => {
         expect(Number.isNaN(h)).toBe(false);
         expect(close(h, Math.sqrt(-Math.expm1(-b)), 1e-14, 1e-300)).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -182,7 +183,7 @@ describe("Bhattacharyya and Hellinger", () => {
         expect(num(hellinger(p, q))).toBe(num(hellingerGaussian(p, q)));
         expect(num(renyi(p, q, 0.7))).toBe(num(renyiGaussian(p, q, 0.7)));
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 
@@ -231,7 +232,7 @@ describe("Rényi divergence", () => {
           close(num(renyiGaussian(p, q, 0.5)), 2 * num(bhattacharyyaGaussian(p, q)), 1e-14, 1e-300),
         ).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -253,7 +254,7 @@ describe("Rényi divergence", () => {
           expect(close((lo + hi) / 2, k, 1e-6, 1e-8)).toBe(true);
         }
       }),
-      { numRuns: Number(process.env.KULLBACK_PROPERTY_RUNS ?? 100) },
+      { numRuns: runs(100) },
     );
   });
 
@@ -270,7 +271,7 @@ describe("Rényi divergence", () => {
           prev = v;
         }
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -354,7 +355,7 @@ describe("2-Wasserstein and Fréchet", () => {
         expect(close(w * w, num(frechet(p, q)), 1e-14, 1e-300)).toBe(true);
         expect(num(wasserstein2(p, p))).toBe(0);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -373,7 +374,7 @@ describe("2-Wasserstein and Fréchet", () => {
           expect(ac).toBeLessThanOrEqual((ab + bc) * (1 + 1e-9) + 1e-9);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -403,7 +404,7 @@ describe("2-Wasserstein and Fréchet", () => {
         );
         expect(close(w1, w0, 1e-9, 1e-12)).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -447,7 +448,7 @@ describe("2-Wasserstein and Fréchet", () => {
           ),
         ).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -548,7 +549,7 @@ describe("frechetDistance (matrix level, FID)", () => {
         );
         expect(close(num(frechetDistance(m1, c1, m2, c2)), ref, 1e-10, 1e-12)).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -744,7 +745,7 @@ describe("gaussianMutualInformation", () => {
           expect(num(gaussianMutualInformation(m, [idx.slice(d1), idx.slice(0, d1)]))).toBe(0);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 

@@ -15,6 +15,7 @@ import {
   kl,
   toJSON,
 } from "../src/index.js";
+import { runs } from "./helpers.js";
 
 // ── an independent dense reference (Gauss–Jordan inverse and LU determinant, test-only) ──
 type Mat = number[][];
@@ -119,7 +120,7 @@ describe("Gaussian KL against an independent dense reference", () => {
             1e-7 * Math.max(1, Math.abs(ref)),
           );
         }),
-        { numRuns: 40 },
+        { numRuns: runs(40) },
       );
     });
   }
@@ -237,7 +238,7 @@ describe("numerical care", () => {
         expect(kl(p, q) as number).toBeGreaterThanOrEqual(0);
         expect(kl(q, p) as number).toBeGreaterThanOrEqual(0);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -288,7 +289,7 @@ describe("numerical care", () => {
         ) as number;
         expect(Math.abs(moved - base)).toBeLessThanOrEqual(1e-6 * Math.max(1, base));
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 

@@ -1,12 +1,10 @@
 /**
- * Gaussian mixtures and the KL approximations between them: the gmm reference vectors and the
- * gmm cases of errors.jsonl through the eval API, the one-component reductions to the Gaussian
- * closed form, and bracketing of Monte Carlo estimates by the bounds on random small mixtures.
+ * Gaussian mixtures and the KL approximations between them: the one-component reductions to the
+ * Gaussian closed form, and bracketing of Monte Carlo estimates by the bounds on random small
+ * mixtures. (gmm.jsonl and its error cases run in test/vectors.test.ts.)
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkOutput, evaluateCase } from "../src/io/eval.js";
 import { GaussianMixture } from "../src/distributions/gaussian-mixture.js";
 import { Normal } from "../src/distributions/normal.js";
 import { MultivariateNormal } from "../src/distributions/multivariate-normal.js";
@@ -18,15 +16,7 @@ import { kl } from "../src/kl/registry.js";
 import { fromJSON, toJSON } from "../src/io/json.js";
 import { gmmKl, componentKlMatrix, type GmmKlMethod } from "../src/estimators/gmm-kl.js";
 import { klMonteCarlo, crossEntropyMonteCarlo } from "../src/estimators/monte-carlo.js";
-
-type Case = Record<string, unknown> & { id: string; method?: string; op: string; rtol: number };
-
-function readLines(name: string): Case[] {
-  return readFileSync(new URL(`./fixtures/vectors/${name}`, import.meta.url), "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Case);
-}
+import { runs } from "./helpers.js";
 
 function codeOf(f: () => unknown): string | undefined {
   try {
@@ -37,49 +27,6 @@ function codeOf(f: () => unknown): string | undefined {
   }
   return undefined;
 }
-
-/** Draws of the Monte Carlo vector lines in this test (the reference used 10^7). */
-const MC_TEST_SAMPLES = 1_000_000;
-
-describe("gmm.jsonl reference vectors", () => {
-  const lines = readLines("gmm.jsonl");
-  const deterministic = lines.filter((c) => c.method !== "monteCarlo");
-  const mc = lines.filter((c) => c.method === "monteCarlo");
-
-  it(`all ${deterministic.length} deterministic cases pass`, () => {
-    expect(deterministic.length).toBeGreaterThanOrEqual(60);
-    const failures: string[] = [];
-    for (const c of deterministic) {
-      const r = checkOutput(c, evaluateCase(c));
-      if (!r.pass) failures.push(`${c.id}: ${r.reason}`);
-    }
-    expect(failures).toEqual([]);
-  });
-
-  it(`all ${mc.length} Monte Carlo cases pass with 10^6 draws and the tolerance widened for them`, () => {
-    // The lines' rtol is 5 standard errors of a 10^7-draw reference. With n draws of our own the
-    // difference has standard error SE_ref·sqrt(1 + 10^7/n), so the same 5-SE test widens rtol
-    // by that factor. (`kullback eval` itself uses 10^7 draws and the lines' own tolerance.)
-    expect(mc.length).toBe(7);
-    const widen = Math.sqrt(1 + 1e7 / MC_TEST_SAMPLES);
-    const failures: string[] = [];
-    for (const c of mc) {
-      const line = { ...c, samples: MC_TEST_SAMPLES, seed: 7, rtol: c.rtol * widen };
-      const r = checkOutput(line, evaluateCase(line));
-      if (!r.pass) failures.push(`${c.id}: ${r.reason}`);
-    }
-    expect(failures).toEqual([]);
-  });
-
-  it("the gmm cases of errors.jsonl raise their codes", () => {
-    const errs = readLines("errors.jsonl").filter((c) => c.op === "gmmKl");
-    expect(errs.length).toBe(5);
-    for (const c of errs) {
-      const r = checkOutput(c, evaluateCase(c));
-      expect(r.pass, `${c.id}: ${r.reason}`).toBe(true);
-    }
-  });
-});
 
 /** A random SPD matrix A Aᵀ + εI (d × d) as nested arrays. */
 function randomSpd(rng: Random, d: number, eps = 0.2): number[][] {
@@ -150,7 +97,7 @@ describe("one component: every method reduces to the Gaussian closed form", () =
           );
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -248,7 +195,7 @@ describe("bounds bracket the Monte Carlo estimate on random small mixtures", () 
           expect(vub.value).toBeLessThanOrEqual(start * (1 + 1e-12) + 1e-12);
         },
       ),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 

@@ -9,6 +9,7 @@ import {
   MultivariateNormalDiag,
 } from "../src/index.js";
 import { klGradDiag, klGradNormal, klGradScaleTril } from "../src/gradients/gaussian-grad.js";
+import { runs } from "./helpers.js";
 
 const arr = (x: number | NDArray): Float64Array => (typeof x === "number" ? Float64Array.of(x) : x.data);
 
@@ -69,7 +70,7 @@ describe("klGradDiag", () => {
           }
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -82,7 +83,7 @@ describe("klGradDiag", () => {
         for (const g of [grad.p.loc, grad.p.logVariance, grad.q.loc, grad.q.logVariance])
           expect(allZero(g.data)).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -164,7 +165,7 @@ describe("klGradNormal", () => {
           if (!close(n, g[i], v)) throw new Error(`param ${i}: fd ${n} vs analytic ${g[i]}`);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -241,7 +242,7 @@ describe("klGradScaleTril", () => {
           }
         }
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -259,7 +260,7 @@ describe("klGradScaleTril", () => {
         for (const g of [grad.p.loc, grad.p.scaleTril, grad.q.loc, grad.q.scaleTril])
           expect(allZero(g.data)).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 

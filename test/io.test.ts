@@ -15,6 +15,7 @@ import {
   isNpy,
   fromJSON,
 } from "../src/index.js";
+import { runs } from "./helpers.js";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 
@@ -145,7 +146,7 @@ describe("formatCsv", () => {
           expect(Buffer.from(back.values.data.buffer)).toEqual(Buffer.from(data.buffer));
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -198,7 +199,7 @@ describe("NPY", () => {
           );
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -14,6 +14,7 @@ import {
   logUnitBallVolume,
 } from "../src/estimators/knn.js";
 import { sampleOps } from "../src/estimators/sample-ops.js";
+import { runs } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -187,7 +188,7 @@ describe("exact neighbour search", () => {
           expect(Array.from(a)).toEqual(Array.from(b));
         },
       ),
-      { numRuns: 150, seed: 12345 },
+      { numRuns: runs(150), seed: 12345 },
     );
   });
 

@@ -3,6 +3,7 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { KullbackError } from "../src/core/errors.js";
 import { eigh, eighInPlace, psdSqrtm, traceSqrtProduct } from "../src/linalg/eigh.js";
+import { runs } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (dense row-major n×n matrices as Float64Array)
@@ -524,7 +525,7 @@ describe("eigh: properties (fast-check)", () => {
         eighInPlace(n, a.slice(), 0, w, 0, null, 0);
         expect(w).toEqual(values);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -543,7 +544,7 @@ describe("eigh: properties (fast-check)", () => {
         const sorted = [...spectrum].sort((x, y) => x - y);
         for (let i = 0; i < n; i++) expect(Math.abs(values[i] - sorted[i])).toBeLessThan(1e-13 * 3.5 * n);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -565,7 +566,7 @@ describe("eigh: properties (fast-check)", () => {
       fc.property(arb, ({ n, a }) => {
         expectValidDecomposition(n, a);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -655,7 +656,7 @@ describe("psdSqrtm", () => {
         const s = sqrtm(n, a);
         expect(diffFrob(matmul(n, s, s), a)).toBeLessThanOrEqual(1e-12 * frob(a) + 1e-300);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -854,7 +855,7 @@ describe("traceSqrtProduct", () => {
         expect(Math.abs(traceSqrtProduct(n, b, a) - t)).toBeLessThanOrEqual(tol);
         expect(Math.abs(naiveTraceSqrt(n, a, b) - t)).toBeLessThanOrEqual(tol);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { KullbackError } from "../src/core/errors.js";
 import { Random } from "../src/core/random.js";
 import { MomentAccumulator, fitGaussian } from "../src/estimators/moments.js";
+import { runs } from "./helpers.js";
 
 function maxRelDiff(a: Float64Array, b: Float64Array): number {
   let scale = 0;
@@ -92,7 +93,7 @@ describe("MomentAccumulator", () => {
           expect(merged.count).toBe(rows.length);
         },
       ),
-      { numRuns: 200, seed: 7 },
+      { numRuns: runs(200), seed: 7 },
     );
   });
 

@@ -27,6 +27,7 @@ import {
   fDivergenceMonteCarlo,
   type MonteCarloResult,
 } from "../src/estimators/monte-carlo.js";
+import { runs } from "./helpers.js";
 
 function codeOf(f: () => unknown): string | undefined {
   try {
@@ -80,7 +81,7 @@ describe("klMonteCarlo agrees with the Gaussian closed forms within 5 standard e
           within5(r, kl(p, q) as number);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -96,7 +97,7 @@ describe("klMonteCarlo agrees with the Gaussian closed forms within 5 standard e
         );
         within5(klMonteCarlo(p, q, { samples: 20000, seed }), kl(p, q) as number);
       }),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
 

@@ -14,6 +14,7 @@ import {
 } from "../src/index.js";
 import { klGradDiag, klGradScaleTril } from "../src/gradients/gaussian-grad.js";
 import { klCategorical, klMultivariateNormalTril, klNormalDiag } from "../src/tfjs/index.js";
+import { runs } from "./helpers.js";
 
 beforeAll(async () => {
   tf.env().set("PROD", true); // no "install tfjs-node" banner
@@ -88,7 +89,7 @@ describe("klNormalDiag", () => {
           });
         },
       ),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
 
@@ -262,7 +263,7 @@ describe("klCategorical", () => {
           expectClose(host(gq), eq, 1e-3, 2e-6);
         });
       }),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
 

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KullbackError } from "../src/core/errors.js";
 import { Random } from "../src/core/random.js";
 import { spdMatrix } from "./spd.js";
@@ -464,28 +464,36 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
     expect(denseThreadsError()).toBeUndefined();
   });
 
-  it("a worker that dies: the call is recomputed in the calling thread, same bits, threading off", async () => {
+  describe("a worker that dies: the call is recomputed in the calling thread, same bits, threading off", () => {
     const n = 300;
-    const c = spd(n, 41);
-    use(1);
-    const one = c.slice();
-    wasmAll.potrf(n, one, 0);
-    const lq = one.slice();
-    const m1 = new Float64Array(n * n);
-    wasmAll.trilSolveTril(n, lq, 0, lq, 0, m1);
     const K = 200;
+    const c = spd(n, 41);
     const A = c.subarray(0, n * K);
-    const g1 = new Float64Array(n * n);
-    gemmNT(n, n, K, A, 0, K, A, 0, K, g1, 0, n, false, "wasm");
-    enableWasm();
-    const e1 = eigh(n, c);
-    defaultKernels();
-    try {
-      const { P, Q } = categoricalPair(9);
-      const cat1 = pairwiseKl(P, Q).data; // one thread (use(1) above)
-      const kx = Float64Array.from({ length: 3000 * 3 }, (_, i) => Math.sin(i * 0.37) * 3);
-      const knn1 = kthNeighbourDistances({ data: kx, shape: [3000, 3] }, null, 2, { method: "kdtree" });
-      for (const which of ["potrf", "tril", "gemm", "eigh", "categorical", "knn"] as const) {
+    const kx = Float64Array.from({ length: 3000 * 3 }, (_, i) => Math.sin(i * 0.37) * 3);
+    // the single-threaded results, computed once for the six cases
+    let one: Float64Array, lq: Float64Array, m1: Float64Array, g1: Float64Array;
+    let e1: ReturnType<typeof eigh>, cat1: Float64Array, knn1: Float64Array;
+    let P: Categorical, Q: Categorical;
+    beforeAll(() => {
+      use(1);
+      one = c.slice();
+      wasmAll.potrf(n, one, 0);
+      lq = one.slice();
+      m1 = new Float64Array(n * n);
+      wasmAll.trilSolveTril(n, lq, 0, lq, 0, m1);
+      g1 = new Float64Array(n * n);
+      gemmNT(n, n, K, A, 0, K, A, 0, K, g1, 0, n, false, "wasm");
+      enableWasm();
+      e1 = eigh(n, c);
+      defaultKernels();
+      ({ P, Q } = categoricalPair(9));
+      cat1 = pairwiseKl(P, Q).data as Float64Array; // one thread (use(1) above)
+      knn1 = kthNeighbourDistances({ data: kx, shape: [3000, 3] }, null, 2, { method: "kdtree" });
+    });
+    afterEach(() => denseThreadsTesting.reset());
+
+    for (const which of ["potrf", "tril", "gemm", "eigh", "categorical", "knn"] as const) {
+      it(which, async () => {
         use(2);
         wasmAll.potrf(64, spd(64, 1), 0); // the pool is up
         denseThreadsTesting.killWorkers();
@@ -524,9 +532,7 @@ describe("threaded dense kernels (Node worker threads, shared WebAssembly memory
         expect(denseThreadsFor(5000)).toBe(1);
         denseThreadsTesting.reset();
         expect(denseThreadsError()).toBeUndefined();
-      }
-    } finally {
-      denseThreadsTesting.reset();
+      });
     }
   });
 

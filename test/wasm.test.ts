@@ -1,11 +1,11 @@
 /**
  * The WebAssembly SIMD kernels (asm/kernels.ts via src/linalg/wasm.ts) against the TypeScript
  * kernels: every kernel to round-off on random inputs, the same failing pivot order, the fused
- * diagonal KL bit-for-bit against the library's own path, and the Gaussian reference vectors with
- * the WASM backend installed.
+ * diagonal KL bit-for-bit against the library's own path. (The reference vectors run with WASM
+ * at every size in the wasm project of test/vectors.test.ts.)
  */
 import { spdMatrix } from "./spd.js";
-import { readFileSync, readdirSync } from "node:fs";
+import { wasmEverywhere } from "./helpers.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Random } from "../src/core/random.js";
 import {
@@ -16,11 +16,9 @@ import {
   kl,
 } from "../src/index.js";
 import { eigh, traceSqrtProduct } from "../src/linalg/eigh.js";
-import { checkOutput, evaluateCase } from "../src/io/eval.js";
 import { expm1MinusX } from "../src/kl/gaussian.js";
-import { jsKernels, kernels, setKernels, type Kernels } from "../src/linalg/kernels.js";
+import { jsKernels, kernels, type Kernels } from "../src/linalg/kernels.js";
 import {
-  createWasmKernels,
   disableWasm,
   enableWasm,
   initWasm,
@@ -37,7 +35,7 @@ import {
 
 const SIZES = [1, 2, 7, 33, 130];
 /** WASM at every size (the default backend switches to TS below its measured switch-over sizes). */
-const forced = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 }, "wasm-all");
+const forced = wasmEverywhere;
 
 afterEach(() => defaultKernels());
 
@@ -682,36 +680,4 @@ describe("large dense problems use WASM by default (kernelsFor)", () => {
     expect(kernelsFor(d).name).toBe("wasm");
     expect(kernelsFor(8).name).toBe("js");
   });
-});
-
-describe("every reference vector passes with the WASM kernels installed", () => {
-  const dir = new URL("./fixtures/vectors/", import.meta.url);
-  const files = readdirSync(dir).filter((f) => f.endsWith(".jsonl"));
-  for (const file of files) {
-    const lines = readFileSync(new URL(file, dir), "utf8")
-      .split("\n")
-      .filter((l) => l.trim());
-    // "forced" sends every size to WASM; the production switch-over set is run on the Gaussian files
-    const backends = (
-      file.startsWith("kl-gaussian") || file.startsWith("kl-batched") ? [forced, wasmKernels] : [forced]
-    ) as Kernels[];
-    for (const k of backends) {
-      it(`${file} with ${k.name}: all ${lines.length} cases pass`, { timeout: 600_000 }, () => {
-        const failures: string[] = [];
-        setKernels(k);
-        try {
-          expect(kernels()).toBe(k);
-          for (const line of lines) {
-            const c = JSON.parse(line) as Record<string, unknown>;
-            const res = checkOutput(c, evaluateCase(c));
-            if (!res.pass) failures.push(`${String(c.id)}: ${res.reason}`);
-          }
-        } finally {
-          setKernels(jsKernels);
-        }
-        expect(kernels()).toBe(jsKernels);
-        expect(failures).toEqual([]);
-      });
-    }
-  }
 });

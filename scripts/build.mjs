@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * The one build: WASM kernels (asm/build.mjs, skipped when unchanged), the worker script
+ * (scripts/build-worker.mjs), then the library and CLI bundles with tsup.
+ *
+ *   node scripts/build.mjs              full build with type declarations (`npm run build`, `prepare`)
+ *   node scripts/build.mjs --if-stale   nothing when dist/ was built from the same sources;
+ *                                       otherwise a build without declarations (`pretest`: the
+ *                                       tests need the bundles, not the .d.ts files)
+ *
+ * "The same sources" is a hash of src/, asm/, the build scripts, tsup.config.ts and package.json,
+ * kept in dist/.build-stamp with whether declarations were built.
+ */
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const ifStale = process.argv.includes("--if-stale");
+const stampFile = join(root, "dist", ".build-stamp");
+
+function run(args, env = {}) {
+  execFileSync(process.execPath, args, {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, ...env },
+  });
+}
+
+function files(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+function sourceHash() {
+  const h = createHash("sha256");
+  const inputs = [
+    ...files(join(root, "src")),
+    ...files(join(root, "asm")),
+    join(root, "scripts", "build.mjs"),
+    join(root, "scripts", "build-worker.mjs"),
+    join(root, "tsup.config.ts"),
+    join(root, "package.json"),
+  ];
+  for (const f of inputs) h.update(relative(root, f)).update("\0").update(readFileSync(f)).update("\0");
+  return h.digest("hex");
+}
+
+run([join(root, "asm", "build.mjs")]);
+run([join(root, "scripts", "build-worker.mjs")]);
+
+const hash = sourceHash();
+if (ifStale && existsSync(stampFile)) {
+  const stamp = JSON.parse(readFileSync(stampFile, "utf8"));
+  if (stamp.hash === hash) process.exit(0);
+}
+const dts = !ifStale;
+const tsup = join(root, "node_modules", "tsup", "dist", "cli-default.js");
+run([tsup, "--silent"], { KULLBACK_BUILD_DTS: dts ? "1" : "0" });
+writeFileSync(stampFile, JSON.stringify({ hash, dts }) + "\n");
+console.log(`build: dist/ ${dts ? "with" : "without"} type declarations`);

@@ -873,7 +873,8 @@ export function expm1MinusXScalar(t: f64): f64 {
       (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120 + t * (1.0 / 720 + t * (1.0 / 5040 + t / 40320))))))
     );
   }
-  return expm1Scalar(t) - t;
+  // expm1(∞) − ∞ would be NaN (as in src/core/numerics.ts)
+  return t == Infinity ? Infinity : expm1Scalar(t) - t;
 }
 
 /**

@@ -7,6 +7,7 @@
  * bound) and compensated summation, used for the entropies and the exact sums of the discrete
  * divergences.
  */
+import { CompensatedSum } from "../core/numerics.js";
 import { NDArray, type ArrayInput } from "../core/array.js";
 import { Random } from "../core/random.js";
 import { lgamma } from "../core/special.js";
@@ -22,24 +23,6 @@ import { ScalarFamily, paramSpec } from "./scalar-family.js";
 
 /** Upper limit on the number of terms an exact sum over a support may take. */
 export const MAX_SUM_TERMS = 10_000_000;
-
-/**
- * Neumaier's compensated sum: add terms with `add`, read the total with `value()`.
- * Keeps sums over 10^6 terms accurate to a few ulps of the total.
- */
-export class CompensatedSum {
-  private s = 0;
-  private c = 0;
-  add(x: number): void {
-    const t = this.s + x;
-    if (Math.abs(this.s) >= Math.abs(x)) this.c += this.s - t + x;
-    else this.c += x - t + this.s;
-    this.s = t;
-  }
-  value(): number {
-    return Number.isFinite(this.s) ? this.s + this.c : this.s;
-  }
-}
 
 /**
  * The bulk [a, b] of a log-concave mass function on the integers [lo, hi] (hi may be ∞) with
@@ -100,7 +83,7 @@ export function entropyBySum(logMass: (k: number) => number, a: number, b: numbe
     const l = logMass(k);
     if (l > -Infinity) s.add(-Math.exp(l) * l);
   }
-  return Math.max(0, s.value());
+  return Math.max(0, s.value);
 }
 
 const LOG_2PI = 1.8378770664093453;

@@ -24,7 +24,8 @@
 import { NDArray } from "../core/array.js";
 import { invalidParameter, invalidShape, notImplemented } from "../core/errors.js";
 import { mapPair, type Distribution } from "../distributions/base.js";
-import { Binomial, CompensatedSum, MAX_SUM_TERMS, bulkRange } from "../distributions/binomial.js";
+import { Binomial, MAX_SUM_TERMS, bulkRange } from "../distributions/binomial.js";
+import { CompensatedSum, expm1MinusX } from "../core/numerics.js";
 import { Categorical } from "../distributions/categorical.js";
 import { Geometric } from "../distributions/geometric.js";
 import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
@@ -121,7 +122,7 @@ function sumInteger(
     last = cell(p.logMass(k, i), q.logMass(k, j));
     s.add(last);
   }
-  if (mode === "bulk" || top <= hi) return s.value();
+  if (mode === "bulk" || top <= hi) return s.value;
   // unbounded terms and an infinite support: follow the tail
   let quiet = 0;
   let growing = 0;
@@ -131,8 +132,8 @@ function sumInteger(
     if (!Number.isFinite(t)) return t;
     s.add(t);
     const a = Math.abs(t);
-    if (a <= 1e-18 * Math.abs(s.value())) {
-      if (++quiet >= TAIL_QUIET) return s.value();
+    if (a <= 1e-18 * Math.abs(s.value)) {
+      if (++quiet >= TAIL_QUIET) return s.value;
     } else quiet = 0;
     if (a >= prev && a > 0) {
       if (++growing >= TAIL_GROWING) return t > 0 ? Infinity : -Infinity;
@@ -376,21 +377,6 @@ function negLog1pMinus(x: number): number {
   return -Math.log1p(-x) - x;
 }
 
-/** expm1(y) − y ≥ 0 (series below ½). */
-function expm1Minus(y: number): number {
-  if (Math.abs(y) < 0.5) {
-    let s = 0;
-    let pw = y;
-    for (let n = 2; n < 60; n++) {
-      pw *= y / n;
-      s += pw;
-      if (Math.abs(pw) <= 1e-17 * Math.abs(s)) break;
-    }
-    return s;
-  }
-  return Math.expm1(y) - y;
-}
-
 /**
  * D_α(Geometric(p) ‖ Geometric(q)) = [α log p + (1 − α) log q − log(1 − c)]/(α − 1),
  * c = (1 − p)^α (1 − q)^{1−α}; +Infinity when c ≥ 1 (α > 1 only). With u = α − 1,
@@ -414,7 +400,7 @@ function renyiGeometric(p: Geometric, i: number, q: Geometric, j: number, alpha:
   const x = r * Math.expm1(u * B);
   if (x >= 1) return Infinity; // c ≥ 1: the series diverges (α > 1)
   const klv = klBernoulliParts(p.probs[i], p.probs0[i], lp, cp, q.probs[j], q.probs0[j], lq, cq) / p.probs[i];
-  const v = klv + (negLog1pMinus(x) + r * expm1Minus(u * B)) / u;
+  const v = klv + (negLog1pMinus(x) + r * expm1MinusX(u * B)) / u;
   return Number.isNaN(v) ? v : Math.max(0, v);
 }
 

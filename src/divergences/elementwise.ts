@@ -13,6 +13,7 @@
  * are copied, never mutated. Shapes broadcast with NumPy rules. A 0-d result is returned as a
  * plain `number`, anything else as an {@link NDArray}.
  */
+import { compensatedSum } from "../core/numerics.js";
 import { asArray, broadcastMap, broadcastShapes, NDArray, result, sizeOf } from "../core/array.js";
 import type { ArrayInput } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
@@ -89,24 +90,6 @@ function xlogy(x: number, y: number): number {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Compensated (Neumaier) sum of `n` values produced by `at(k)`. When the plain running sum is
- * not finite (an infinity or NaN entered), the plain sum is returned, so IEEE semantics
- * (inf + finite = inf, inf − inf = NaN) are preserved exactly.
- */
-function neumaierSum(n: number, at: (k: number) => number): number {
-  let s = 0;
-  let c = 0;
-  for (let k = 0; k < n; k++) {
-    const v = at(k);
-    const t = s + v;
-    if (Math.abs(s) >= Math.abs(v)) c += s - t + v;
-    else c += v - t + s;
-    s = t;
-  }
-  return Number.isFinite(s) ? s + c : s;
-}
 
 /** Broadcasts the data of `a` to `shape` (a copy only when needed). */
 function expandTo(a: NDArray, shape: readonly number[]): Float64Array {
@@ -319,14 +302,14 @@ export function entropy(pk: ArrayInput, qk?: ArrayInput, options: EntropyOptions
       if (len === 0) {
         value = NaN;
       } else {
-        const ps = neumaierSum(len, (k) => pd[base0 + k * inner]);
+        const ps = compensatedSum(len, (k) => pd[base0 + k * inner]);
         if (qd) {
-          const qs = neumaierSum(len, (k) => qd[base0 + k * inner]);
-          value = neumaierSum(len, (k) =>
+          const qs = compensatedSum(len, (k) => qd[base0 + k * inner]);
+          value = compensatedSum(len, (k) =>
             relEntrScalar(pd[base0 + k * inner] / ps, qd[base0 + k * inner] / qs),
           );
         } else {
-          value = neumaierSum(len, (k) => entrScalar(pd[base0 + k * inner] / ps));
+          value = compensatedSum(len, (k) => entrScalar(pd[base0 + k * inner] / ps));
         }
       }
       out[o * inner + i] = value / div;
@@ -374,14 +357,14 @@ function jsNats(
         out[o * inner + i] = NaN;
         continue;
       }
-      const ps = neumaierSum(len, (k) => pd[base0 + k * inner]);
-      const qs = neumaierSum(len, (k) => qd[base0 + k * inner]);
+      const ps = compensatedSum(len, (k) => pd[base0 + k * inner]);
+      const qs = compensatedSum(len, (k) => qd[base0 + k * inner]);
       for (let k = 0; k < len; k++) {
         pn[k] = pd[base0 + k * inner] / ps;
         qn[k] = qd[base0 + k * inner] / qs;
       }
-      const left = neumaierSum(len, (k) => relEntrScalar(pn[k], (pn[k] + qn[k]) / 2));
-      const right = neumaierSum(len, (k) => relEntrScalar(qn[k], (pn[k] + qn[k]) / 2));
+      const left = compensatedSum(len, (k) => relEntrScalar(pn[k], (pn[k] + qn[k]) / 2));
+      const right = compensatedSum(len, (k) => relEntrScalar(qn[k], (pn[k] + qn[k]) / 2));
       // Mathematically >= 0; rounding can leave a tiny negative. Math.max keeps NaN as NaN.
       out[o * inner + i] = Math.max(0, left + right) / 2;
     }
@@ -538,11 +521,11 @@ export function klDivLoss(
     case "none":
       return result(out, shape);
     case "sum":
-      return neumaierSum(n, (k) => out[k]);
+      return compensatedSum(n, (k) => out[k]);
     case "mean":
-      return neumaierSum(n, (k) => out[k]) / n;
+      return compensatedSum(n, (k) => out[k]) / n;
     case "batchmean": {
-      const total = neumaierSum(n, (k) => out[k]);
+      const total = compensatedSum(n, (k) => out[k]);
       return x.ndim === 0 ? total : total / x.shape[0];
     }
   }

@@ -52,9 +52,10 @@
  * Confidence intervals use {@link Random}: xoshiro128** (Blackman and Vigna) seeded through
  * splitmix32, implemented here so results are reproducible everywhere from the `seed` option.
  */
+import { CompensatedSum } from "../core/numerics.js";
 import { asArray, type ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
-import { KDTree } from "./kdtree.js";
+import { KDTree } from "../linalg/kdtree.js";
 import { knnSquared, sqDist } from "./knn-search.js";
 import { knnThreadsFor } from "../linalg/threaded.js";
 import { kernelsFor } from "../linalg/wasm.js";
@@ -295,26 +296,6 @@ function checkPolicy(p: unknown): DuplicatePolicy {
   return v;
 }
 
-/** Neumaier-compensated running sum. */
-class Sum {
-  private s = 0;
-  private c = 0;
-  add(v: number): void {
-    const t = this.s + v;
-    if (!Number.isFinite(t)) {
-      this.s = t;
-      this.c = 0;
-      return;
-    }
-    if (Math.abs(this.s) >= Math.abs(v)) this.c += this.s - t + v;
-    else this.c += v - t + this.s;
-    this.s = t;
-  }
-  get value(): number {
-    return Number.isFinite(this.s) ? this.s + this.c : this.s;
-  }
-}
-
 function degenerateError(which: "x" | "y", row: number, k: number, count: number, n: number): KullbackError {
   const what =
     which === "x"
@@ -380,7 +361,7 @@ export function wkvFinish(
     }
   }
   if (dup > 0 && policy === "error") throw degenerateError(firstWhich, firstBad, k, dup, n);
-  const sum = new Sum();
+  const sum = new CompensatedSum();
   let used = 0;
   for (let i = 0; i < n; i++) {
     if (policy === "skip" && (rho[i] === 0 || nu[i] === 0)) continue;
@@ -692,7 +673,7 @@ export function knnKlAdaptive(
   const nu = knnSquared(Y, m, X, n, d, k, false, method, ty && tx ? { tree: ty, order: tx.treeOrder() } : {});
   const rhoL = new Float64Array(n);
   const nuK = new Float64Array(n);
-  const psiSum = new Sum();
+  const psiSum = new CompensatedSum();
   let sumL = 0;
   let sumK = 0;
   const skipMask = new Uint8Array(n);
@@ -719,7 +700,7 @@ export function knnKlAdaptive(
     psiSum.add(digamma(sx.count) - digamma(sy.count));
   }
   if (dup > 0 && policy === "error") throw degenerateError(firstWhich, firstBad, k, dup, n);
-  const logSum = new Sum();
+  const logSum = new CompensatedSum();
   let used = 0;
   for (let i = 0; i < n; i++) {
     if (policy === "skip" && skipMask[i]) continue;
@@ -838,8 +819,8 @@ export function knnKlOneSample(
     }
   }
   if (dup > 0 && policy === "error") throw degenerateError("x", firstBad, k, dup, n);
-  const logRho = new Sum();
-  const lq = new Sum();
+  const logRho = new CompensatedSum();
+  const lq = new CompensatedSum();
   let used = 0;
   for (let i = 0; i < n; i++) {
     if (policy === "skip" && rho[i] === 0) continue;

@@ -22,6 +22,7 @@
  * The estimates are unbiased and are NOT clamped: near 0 they can be slightly negative; read them
  * together with the standard error.
  */
+import { compensatedAdd } from "../core/numerics.js";
 import { NDArray, broadcastMap, broadcastShapes, result, sizeOf } from "../core/array.js";
 import { invalidParameter, invalidShape } from "../core/errors.js";
 import { Random } from "../core/random.js";
@@ -143,7 +144,7 @@ function average(
       if (v === Infinity) posInf[b] = 1;
       else if (v === -Infinity) negInf[b] = 1;
       else if (Number.isNaN(v)) nan[b] = 1;
-      else neumaier(cSum, cComp, b, v);
+      else compensatedAdd(cSum, cComp, b, v);
     }
     for (let b = 0; b < nb; b++) cMean[b] = (cSum[b] + cComp[b]) / c;
     for (let t = 0; t < c * nb; t++) {
@@ -158,8 +159,8 @@ function average(
       const prevMean = done > 0 ? (tSum[b] + tComp[b]) / done : 0;
       const delta = cMean[b] - prevMean;
       m2[b] += cM2[b] + (delta * delta * done * c) / (done + c);
-      neumaier(tSum, tComp, b, cSum[b]);
-      neumaier(tSum, tComp, b, cComp[b]);
+      compensatedAdd(tSum, tComp, b, cSum[b]);
+      compensatedAdd(tSum, tComp, b, cComp[b]);
     }
     done += c;
   }
@@ -178,14 +179,6 @@ function average(
     }
   }
   return { mean, se, shape };
-}
-
-/** Neumaier-compensated s[b] += v (c[b] holds the lost low-order part). */
-function neumaier(s: Float64Array, c: Float64Array, b: number, v: number): void {
-  const a = s[b];
-  const t = a + v;
-  c[b] += Math.abs(a) >= Math.abs(v) ? a - t + v : v - t + a;
-  s[b] = t;
 }
 
 /** broadcastMap from a logProb result shape to [draws, ...batch], checking it broadcasts. */

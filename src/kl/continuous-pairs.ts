@@ -10,6 +10,7 @@
  * Kumaraswamy‖Beta). Cross-family forms are all KL = −H(p) − E_p[log q] with p's moments; they
  * were re-derived here and are stated at each function.
  */
+import { expm1MinusX } from "../core/numerics.js";
 import type { NDArray } from "../core/array.js";
 import {
   EULER_GAMMA,
@@ -49,11 +50,6 @@ function each(p: Batched, q: Batched, f: (i: number, j: number) => number): numb
     const v = f(i, j);
     return v < 0 ? 0 : v;
   });
-}
-
-/** e^d − 1 − d ≥ 0, accurate for small d. */
-function expm1MinusX(d: number): number {
-  return Math.expm1(d) - d;
 }
 
 /**
@@ -874,9 +870,7 @@ function kumaraswamyBetaSmall(a: number, b: number, al: number, be: number): num
     // 1 − x ≈ e^L/a once e^L underflows next to 1
     const log1mX = L < -700 ? L - Math.log(a) : log1mexp(logX);
     const delta = (al - a) * logX + (be === 1 ? 0 : (be - 1) * log1mX) - (b - 1) * L + c;
-    return Math.abs(delta) < 1e-3
-      ? delta * delta * (1 / 2 + delta * (1 / 6 + delta * (1 / 24 + delta * (1 / 120 + delta / 720))))
-      : Math.expm1(delta) - delta;
+    return expm1MinusX(delta);
   };
   // node t: s = (π/2) sinh t, u = 1/(1 + e^{−2s}), 1 − u = 1/(1 + e^{2s})
   const term = (t: number): number => {

@@ -13,13 +13,13 @@
  * different totalCounts, Bernoulli↔Binomial, Bernoulli/Binomial‖Geometric, Binomial‖Poisson)
  * are the exact finite sum Σ_k p(k) log(p(k)/q(k)); support mismatches are +Infinity exactly.
  */
+import { CompensatedSum } from "../core/numerics.js";
 import { NDArray, broadcastMap, broadcastShapes, result, sizeOf } from "../core/array.js";
 import { invalidShape, notImplemented } from "../core/errors.js";
 import { mapPair } from "../distributions/base.js";
 import { Bernoulli } from "../distributions/bernoulli.js";
 import {
   Binomial,
-  CompensatedSum,
   LOG_EPS_FINE,
   MAX_SUM_TERMS,
   bulkRange,
@@ -338,7 +338,7 @@ export function klBySupportSum(p: IntegerFamily, i: number, q: IntegerFamily, j:
     if (lp === -Infinity) continue;
     s.add(Math.exp(lp) * (lp - q.logMass(k, j)));
   }
-  return Math.max(0, s.value());
+  return Math.max(0, s.value);
 }
 
 /** Terms of q's mass outside p's support that {@link klByCells} will add up. */
@@ -372,8 +372,8 @@ function klByCells(
     const lq = q.logMass(k, j);
     s.add(klCell(Math.exp(lp), Math.exp(lq), lp, lq));
   }
-  s.add(out.value());
-  return Math.max(0, s.value());
+  s.add(out.value);
+  return Math.max(0, s.value);
 }
 
 /** A KL function between two integer families evaluated element by element by {@link klBySupportSum}. */

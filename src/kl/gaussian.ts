@@ -17,23 +17,11 @@
  */
 import { broadcastMap, broadcastShapes, result, sizeOf, type NDArray } from "../core/array.js";
 import { invalidShape } from "../core/errors.js";
+import { expm1MinusX } from "../core/numerics.js";
 import { denseCovariance, mahalanobis, type GaussianForm } from "../distributions/gaussian-form.js";
 import { batchUsesWasm, kernelsFor } from "../linalg/wasm.js";
 import { scratch } from "../linalg/workspace.js";
 import { klDiagBatchWasm } from "../linalg/wasm.js";
-
-/** φ(t) = eᵗ − 1 − t, accurate to a few ulps for all t (Taylor series near 0). */
-export function expm1MinusX(t: number): number {
-  if (Math.abs(t) < 1e-2) {
-    // t²/2! + t³/3! + ... + t⁸/8!: truncation error < t⁹/9! (relative < 1e-18 here)
-    return (
-      t *
-      t *
-      (1 / 2 + t * (1 / 6 + t * (1 / 24 + t * (1 / 120 + t * (1 / 720 + t * (1 / 5040 + t / 40320))))))
-    );
-  }
-  return Math.expm1(t) - t;
-}
 
 function checkDims(fp: GaussianForm, fq: GaussianForm): void {
   if (fp.d !== fq.d)

@@ -20,6 +20,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const bundled = await build({
   stdin: {
     contents: `export * from "./src/linalg/wasm.ts";
+export * from "./src/linalg/wasm-module.ts";
 export { jsKernels } from "./src/linalg/kernels.ts";
 export { kl, MultivariateNormalDiag } from "./src/index.ts";`,
     resolveDir: root,

@@ -41,8 +41,8 @@ export {
   type KlDivLossOptions,
   type KlDivLossReduction,
 } from "./divergences/elementwise.js";
-export { fromJSON, toJSON, registerFamily } from "./io/json.js";
-export { evaluateCase, checkOutput, registerOps, type CaseOutput } from "./io/eval.js";
+export { fromJSON, toJSON, registerFamily } from "./distributions/json.js";
+export { evaluateCase, checkOutput, registerOps, type CaseOutput } from "./conformance/eval.js";
 export { kernels, setKernels, jsKernels, type Kernels } from "./linalg/kernels.js";
 export { GaussianMixture, WEIGHT_SUM_TOLERANCE } from "./distributions/gaussian-mixture.js";
 export {
@@ -62,8 +62,7 @@ export {
   type GmmKlOptions,
   type GmmKlResult,
 } from "./estimators/gmm-kl.js";
-export { gmmOps } from "./estimators/gmm-ops.js";
-export type { KlOptions } from "./kl/registry.js";
+export { gmmOps } from "./conformance/gmm-ops.js";
 // ── univariate continuous families and special functions ──
 export { LogNormal } from "./distributions/log-normal.js";
 export { HalfNormal } from "./distributions/half-normal.js";
@@ -91,7 +90,7 @@ export {
   gaussianMutualInformation,
   isGaussian,
 } from "./divergences/gaussian-distances.js";
-export { gaussianDistanceOps } from "./divergences/gaussian-distance-ops.js";
+export { gaussianDistanceOps } from "./conformance/gaussian-distance-ops.js";
 // ── discrete families, their KL pairs and discrete divergences ──
 export { Bernoulli, type ProbsOrLogits } from "./distributions/bernoulli.js";
 export { Binomial, type BinomialParams } from "./distributions/binomial.js";
@@ -120,7 +119,7 @@ export {
 export { fDivergence, CsiszarFunction, type NormalizableCsiszar } from "./divergences/f-divergence.js";
 /** The TFP Csiszár generators by name: csiszar.klForward, csiszar.jensenShannon.selfNormalized, csiszar.amariAlpha(0.5), … */
 export * as csiszar from "./divergences/f-divergence.js";
-export { discreteOps } from "./divergences/discrete-ops.js";
+export { discreteOps } from "./conformance/discrete-ops.js";
 // ── pairwise divergence matrices (N × M, tiled matrix products) ──
 export {
   pairwiseKl,
@@ -138,7 +137,7 @@ export {
   type PairwiseProgress,
   type PairFunction,
 } from "./pairwise/pairwise.js";
-export { pairwiseOps } from "./pairwise/pairwise-ops.js";
+export { pairwiseOps } from "./conformance/pairwise-ops.js";
 export { gemmNT } from "./linalg/gemm.js";
 // ── estimators from samples: k-nearest neighbours, kernel two-sample statistics, moments ──
 export {
@@ -150,7 +149,7 @@ export {
   type KnnKlResult,
   type DuplicatePolicy,
 } from "./estimators/knn.js";
-export { KDTree } from "./estimators/kdtree.js";
+export { KDTree } from "./linalg/kdtree.js";
 export {
   mmd2,
   mmdPermutationTest,
@@ -183,14 +182,12 @@ export {
   enableWasm,
   disableWasm,
   defaultKernels,
-  initWasm,
   kernelsFor,
-  wasmStatus,
-  type WasmStatus,
   batchUsesWasm,
   WASM_LARGE_ORDER,
   WASM_LARGE_BATCH,
 } from "./linalg/wasm.js";
+export { initWasm, wasmStatus, type WasmStatus } from "./linalg/wasm-module.js";
 // ── worker threads (Node): threaded, asynchronous forms of the large pairwise and k-NN jobs ──
 export {
   pairwiseKlAsync,

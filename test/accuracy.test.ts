@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkOutput, evaluateCase } from "../src/io/eval.js";
+import { checkOutput, evaluateCase } from "../src/conformance/eval.js";
 
 type Case = Record<string, unknown> & { id: string; expected: unknown };
 

@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import { evaluateCase, checkOutput } from "../src/io/eval.js";
-import { fromJSON, toJSON } from "../src/io/json.js";
+import { evaluateCase, checkOutput } from "../src/conformance/eval.js";
+import { fromJSON, toJSON } from "../src/distributions/json.js";
 import { kl, klTable } from "../src/kl/registry.js";
 import { KullbackError } from "../src/core/errors.js";
 import type { NDArray } from "../src/core/array.js";

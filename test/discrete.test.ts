@@ -26,8 +26,8 @@ import {
   renyi,
   totalVariation,
 } from "../src/divergences/dispatch.js";
-import { checkOutput, evaluateCase } from "../src/io/eval.js";
-import { fromJSON, toJSON } from "../src/io/json.js";
+import { checkOutput, evaluateCase } from "../src/conformance/eval.js";
+import { fromJSON, toJSON } from "../src/distributions/json.js";
 import { kl } from "../src/kl/registry.js";
 import { runs } from "./helpers.js";
 

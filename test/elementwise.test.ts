@@ -13,7 +13,7 @@ import {
   relEntr,
 } from "../src/divergences/elementwise.js";
 import type { KlDivLossReduction } from "../src/divergences/elementwise.js";
-import { elementwiseOps } from "../src/divergences/elementwise-ops.js";
+import { elementwiseOps } from "../src/conformance/elementwise-ops.js";
 import { runs } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------

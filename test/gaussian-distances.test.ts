@@ -26,7 +26,7 @@ import {
   wasserstein2,
 } from "../src/divergences/gaussian-distances.js";
 import { bhattacharyya, hellinger, renyi } from "../src/divergences/dispatch.js";
-import { checkOutput, evaluateCase } from "../src/io/eval.js";
+import { checkOutput, evaluateCase } from "../src/conformance/eval.js";
 import { kl } from "../src/kl/registry.js";
 import { runs } from "./helpers.js";
 

@@ -9,7 +9,7 @@ import {
   mmd2,
   mmdPermutationTest,
 } from "../src/estimators/kernel.js";
-import { sampleOps } from "../src/estimators/sample-ops.js";
+import { sampleOps } from "../src/conformance/sample-ops.js";
 
 function normals(rng: Random, n: number, d: number, shift = 0): { data: Float64Array; shape: number[] } {
   const data = new Float64Array(n * d);

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import fs from "node:fs";
 import { KullbackError } from "../src/core/errors.js";
-import { KDTree } from "../src/estimators/kdtree.js";
+import { KDTree } from "../src/linalg/kdtree.js";
 import { Random } from "../src/core/random.js";
 import {
   digamma,
@@ -13,7 +13,7 @@ import {
   knnKlPerezCruz,
   logUnitBallVolume,
 } from "../src/estimators/knn.js";
-import { sampleOps } from "../src/estimators/sample-ops.js";
+import { sampleOps } from "../src/conformance/sample-ops.js";
 import { runs } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------

@@ -229,11 +229,17 @@ describe("options, shapes and edge cases", () => {
   const p = new Normal(0, 1);
   const q = new Normal(1, 2);
 
-  it("kl(p, q, { method: 'monteCarlo' }) returns the klMonteCarlo estimate; closedForm is the default", () => {
-    const a = kl(p, q, { method: "monteCarlo", samples: 5000, seed: 3 });
-    expect(a).toBe(klMonteCarlo(p, q, { samples: 5000, seed: 3 }).estimate);
-    expect(kl(p, q, { method: "closedForm" })).toBe(kl(p, q));
-    expect(codeOf(() => kl(p, q, { method: "exact" as "closedForm" }))).toBe("InvalidParameter");
+  it("kl(p, q) is the closed form only: an options argument is refused, naming klMonteCarlo", () => {
+    const call = kl as (...a: unknown[]) => unknown;
+    for (const opt of [
+      { method: "monteCarlo", samples: 5000, seed: 3 },
+      { method: "closedForm" },
+      undefined,
+    ]) {
+      expect(codeOf(() => call(p, q, opt))).toBe("InvalidParameter");
+    }
+    expect(() => call(p, q, { method: "monteCarlo" })).toThrow(/klMonteCarlo\(p, q, \{ samples, seed \}\)/);
+    expect(klMonteCarlo(p, q, { samples: 5000, seed: 3 }).estimate).toBeCloseTo(kl(p, q) as number, 1);
   });
 
   it("seeds reproduce; different seeds differ; the default seed is fixed", () => {

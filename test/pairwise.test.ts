@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { evaluateCase, checkOutput } from "../src/io/eval.js";
+import { evaluateCase, checkOutput } from "../src/conformance/eval.js";
 import { Random } from "../src/core/random.js";
 import { NDArray } from "../src/core/array.js";
 import { KullbackError } from "../src/core/errors.js";

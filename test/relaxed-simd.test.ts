@@ -7,7 +7,8 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { enableWasm, wasmStatus, defaultKernels } from "../src/linalg/wasm.js";
+import { enableWasm, defaultKernels } from "../src/linalg/wasm.js";
+import { wasmStatus } from "../src/linalg/wasm-module.js";
 
 const dist = new URL("../dist/index.js", import.meta.url).href;
 

@@ -26,13 +26,8 @@ import {
   shutdownDenseThreads,
   startDenseThreads,
 } from "../src/linalg/threaded.js";
-import {
-  createWasmKernels,
-  defaultKernels,
-  disableWasm,
-  enableWasm,
-  initWasmSync,
-} from "../src/linalg/wasm.js";
+import { createWasmKernels, defaultKernels, disableWasm, enableWasm } from "../src/linalg/wasm.js";
+import { initWasmSync } from "../src/linalg/wasm-module.js";
 import { gemmNT } from "../src/linalg/gemm.js";
 import { eigh } from "../src/linalg/eigh.js";
 import { frechetDistance } from "../src/divergences/gaussian-distances.js";
@@ -40,7 +35,7 @@ import { Categorical } from "../src/distributions/categorical.js";
 import { pairwiseKl } from "../src/pairwise/pairwise.js";
 import { catKlTesting } from "../src/linalg/catkl.js";
 import { knnKl, kthNeighbourDistances } from "../src/estimators/knn.js";
-import { KDTree } from "../src/estimators/kdtree.js";
+import { KDTree } from "../src/linalg/kdtree.js";
 import { kdtreeRange } from "../src/estimators/knn-search.js";
 
 // WASM at every size, so that small orders (fast tests) exercise the threaded path

@@ -11,7 +11,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkOutput, evaluateCase } from "../src/io/eval.js";
+import { checkOutput, evaluateCase } from "../src/conformance/eval.js";
 import { jsKernels, kernels, setKernels, type Kernels } from "../src/linalg/kernels.js";
 import { wasmKernels } from "../src/linalg/wasm.js";
 import { kernelMode, wasmEverywhere } from "./helpers.js";

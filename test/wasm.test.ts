@@ -16,22 +16,19 @@ import {
   kl,
 } from "../src/index.js";
 import { eigh, traceSqrtProduct } from "../src/linalg/eigh.js";
-import { expm1MinusX } from "../src/kl/gaussian.js";
+import { expm1MinusX } from "../src/core/numerics.js";
 import { jsKernels, kernels, type Kernels } from "../src/linalg/kernels.js";
 import {
   disableWasm,
   enableWasm,
-  initWasm,
-  initWasmSync,
   defaultKernels,
   kernelsFor,
   klDiagBatchWasm,
   WASM_LARGE_ORDER,
   sqDistWasm,
-  wasmExports,
   wasmKernels,
-  wasmStatus,
 } from "../src/linalg/wasm.js";
+import { initWasm, initWasmSync, wasmExports, wasmStatus } from "../src/linalg/wasm-module.js";
 
 const SIZES = [1, 2, 7, 33, 130];
 /** WASM at every size (the default backend switches to TS below its measured switch-over sizes). */
@@ -537,14 +534,15 @@ describe("without WebAssembly every entry point falls back to TypeScript", () =>
     vi.stubGlobal("WebAssembly", undefined);
     try {
       const w = await import("../src/linalg/wasm.js");
+      const wm = await import("../src/linalg/wasm-module.js");
       const k = await import("../src/linalg/kernels.js");
-      expect(w.wasmStatus()).toMatchObject({ wasm: false, simd: false, relaxedSimd: false, loaded: false });
-      expect(w.initWasmSync()).toBe(false);
-      expect(await w.initWasm()).toBe(false);
-      expect(w.wasmStatus().error).toMatch(/WebAssembly/);
+      expect(wm.wasmStatus()).toMatchObject({ wasm: false, simd: false, relaxedSimd: false, loaded: false });
+      expect(wm.initWasmSync()).toBe(false);
+      expect(await wm.initWasm()).toBe(false);
+      expect(wm.wasmStatus().error).toMatch(/WebAssembly/);
       expect(w.enableWasm()).toBe(false);
       expect(k.kernels().name).toBe("js");
-      expect(w.wasmExports()).toBeNull();
+      expect(wm.wasmExports()).toBeNull();
       const r = new Random(8);
       const n = 40;
       const a = spd(r, n);

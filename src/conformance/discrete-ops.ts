@@ -8,8 +8,8 @@
 import type { NDArray } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
 import type { Distribution } from "../distributions/base.js";
-import { fromJSON } from "../io/json.js";
-import { bhattacharyya, hellinger, js, renyi, totalVariation } from "./dispatch.js";
+import { fromJSON } from "../distributions/json.js";
+import { bhattacharyya, hellinger, js, renyi, totalVariation } from "../divergences/dispatch.js";
 
 const dist = (c: Record<string, unknown>, k: string): Distribution => fromJSON(c[k]);
 

@@ -6,8 +6,8 @@
  */
 import type { ArrayInput, NDArray } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
-import { entropy, jensenShannonDistance, klDiv, klDivLoss, relEntr } from "./elementwise.js";
-import type { KlDivLossReduction } from "./elementwise.js";
+import { entropy, jensenShannonDistance, klDiv, klDivLoss, relEntr } from "../divergences/elementwise.js";
+import type { KlDivLossReduction } from "../divergences/elementwise.js";
 
 /** Reads a required array-like field; a missing one is an `InvalidParameter` naming it. */
 function arrayField(c: Record<string, unknown>, name: string): ArrayInput {

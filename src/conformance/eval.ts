@@ -8,13 +8,13 @@ import type { Distribution } from "../distributions/base.js";
 import { encodeSpecial } from "../distributions/base.js";
 import { kl } from "../kl/registry.js";
 import { crossEntropy, jeffreys } from "../divergences/basic.js";
-import { decodeSpecial, fromJSON } from "./json.js";
-import { elementwiseOps } from "../divergences/elementwise-ops.js";
-import { gmmOps } from "../estimators/gmm-ops.js";
-import { gaussianDistanceOps } from "../divergences/gaussian-distance-ops.js";
-import { discreteOps } from "../divergences/discrete-ops.js";
-import { pairwiseOps } from "../pairwise/pairwise-ops.js";
-import { sampleOps } from "../estimators/sample-ops.js";
+import { decodeSpecial, fromJSON } from "../distributions/json.js";
+import { elementwiseOps } from "./elementwise-ops.js";
+import { gmmOps } from "./gmm-ops.js";
+import { gaussianDistanceOps } from "./gaussian-distance-ops.js";
+import { discreteOps } from "./discrete-ops.js";
+import { pairwiseOps } from "./pairwise-ops.js";
+import { sampleOps } from "./sample-ops.js";
 
 export type CaseHandler = (c: Record<string, unknown>) => number | NDArray;
 

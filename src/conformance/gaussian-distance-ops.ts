@@ -10,9 +10,9 @@
 import type { NDArray } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
 import type { Distribution } from "../distributions/base.js";
-import { fromJSON } from "../io/json.js";
-import { bhattacharyya, hellinger, renyi } from "./dispatch.js";
-import { frechet, wasserstein2 } from "./gaussian-distances.js";
+import { fromJSON } from "../distributions/json.js";
+import { bhattacharyya, hellinger, renyi } from "../divergences/dispatch.js";
+import { frechet, wasserstein2 } from "../divergences/gaussian-distances.js";
 
 const dist = (c: Record<string, unknown>, k: string): Distribution => fromJSON(c[k]);
 

@@ -12,8 +12,8 @@
  */
 import type { NDArray } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
-import { fromJSON } from "../io/json.js";
-import { gmmKl, type GmmKlMethod } from "./gmm-kl.js";
+import { fromJSON } from "../distributions/json.js";
+import { gmmKl, type GmmKlMethod } from "../estimators/gmm-kl.js";
 
 /** Draws used by the `gmmKl` op's `monteCarlo` method when the case line gives no `samples`. */
 export const GMM_OP_MONTE_CARLO_SAMPLES = 10_000_000;

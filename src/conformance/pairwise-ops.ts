@@ -7,8 +7,8 @@
  */
 import type { NDArray } from "../core/array.js";
 import type { Distribution } from "../distributions/base.js";
-import { fromJSON } from "../io/json.js";
-import { pairwiseKl } from "./pairwise.js";
+import { fromJSON } from "../distributions/json.js";
+import { pairwiseKl } from "../pairwise/pairwise.js";
 
 const dist = (c: Record<string, unknown>, k: string): Distribution => fromJSON(c[k]);
 

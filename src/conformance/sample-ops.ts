@@ -5,8 +5,8 @@
  */
 import type { ArrayInput, NDArray } from "../core/array.js";
 import { invalidParameter } from "../core/errors.js";
-import { knnKl, knnKlAdaptive, knnKlPerezCruz } from "./knn.js";
-import { energyDistance, ksgMutualInformation, mmd2 } from "./kernel.js";
+import { knnKl, knnKlAdaptive, knnKlPerezCruz } from "../estimators/knn.js";
+import { energyDistance, ksgMutualInformation, mmd2 } from "../estimators/kernel.js";
 
 function field(c: Record<string, unknown>, name: string): ArrayInput {
   const v = c[name];

@@ -3,37 +3,37 @@
  * numbers are the strings "Infinity", "-Infinity", "NaN".
  */
 import { KullbackError, notImplemented, invalidParameter } from "../core/errors.js";
-import type { Distribution } from "../distributions/base.js";
-import { encodeSpecial } from "../distributions/base.js";
-import { Normal } from "../distributions/normal.js";
-import { MultivariateNormal } from "../distributions/multivariate-normal.js";
-import { MultivariateNormalDiag } from "../distributions/multivariate-normal-diag.js";
-import { LowRankMultivariateNormal } from "../distributions/low-rank-multivariate-normal.js";
-import { Independent } from "../distributions/independent.js";
+import type { Distribution } from "./base.js";
+import { encodeSpecial } from "./base.js";
+import { Normal } from "./normal.js";
+import { MultivariateNormal } from "./multivariate-normal.js";
+import { MultivariateNormalDiag } from "./multivariate-normal-diag.js";
+import { LowRankMultivariateNormal } from "./low-rank-multivariate-normal.js";
+import { Independent } from "./independent.js";
 // univariate continuous families
-import { LogNormal } from "../distributions/log-normal.js";
-import { HalfNormal } from "../distributions/half-normal.js";
-import { Laplace } from "../distributions/laplace.js";
-import { Cauchy } from "../distributions/cauchy.js";
-import { Gumbel } from "../distributions/gumbel.js";
-import { Uniform } from "../distributions/uniform.js";
-import { Exponential } from "../distributions/exponential.js";
-import { Gamma } from "../distributions/gamma.js";
-import { Chi2 } from "../distributions/chi2.js";
-import { Beta } from "../distributions/beta.js";
-import { Pareto } from "../distributions/pareto.js";
-import { Weibull } from "../distributions/weibull.js";
-import { Kumaraswamy } from "../distributions/kumaraswamy.js";
-import { ContinuousBernoulli } from "../distributions/continuous-bernoulli.js";
+import { LogNormal } from "./log-normal.js";
+import { HalfNormal } from "./half-normal.js";
+import { Laplace } from "./laplace.js";
+import { Cauchy } from "./cauchy.js";
+import { Gumbel } from "./gumbel.js";
+import { Uniform } from "./uniform.js";
+import { Exponential } from "./exponential.js";
+import { Gamma } from "./gamma.js";
+import { Chi2 } from "./chi2.js";
+import { Beta } from "./beta.js";
+import { Pareto } from "./pareto.js";
+import { Weibull } from "./weibull.js";
+import { Kumaraswamy } from "./kumaraswamy.js";
+import { ContinuousBernoulli } from "./continuous-bernoulli.js";
 // discrete families
-import { Bernoulli } from "../distributions/bernoulli.js";
-import { Binomial } from "../distributions/binomial.js";
-import { Categorical } from "../distributions/categorical.js";
-import { Dirichlet } from "../distributions/dirichlet.js";
-import { Geometric } from "../distributions/geometric.js";
-import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
-import { Poisson } from "../distributions/poisson.js";
-import { GaussianMixture } from "../distributions/gaussian-mixture.js";
+import { Bernoulli } from "./bernoulli.js";
+import { Binomial } from "./binomial.js";
+import { Categorical } from "./categorical.js";
+import { Dirichlet } from "./dirichlet.js";
+import { Geometric } from "./geometric.js";
+import { OneHotCategorical } from "./one-hot-categorical.js";
+import { Poisson } from "./poisson.js";
+import { GaussianMixture } from "./gaussian-mixture.js";
 
 type Parser = (o: Record<string, unknown>) => Distribution;
 

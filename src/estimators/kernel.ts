@@ -8,7 +8,7 @@
  */
 import type { ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
-import { KDTree } from "./kdtree.js";
+import { KDTree } from "../linalg/kdtree.js";
 import { digamma, readSamples, type SampleMatrix } from "./knn.js";
 import { Random } from "../core/random.js";
 

@@ -5,7 +5,7 @@
  * which range or thread computed it (same expression, same order), so splitting the queries
  * across threads gives bit-identical results.
  */
-import { KDTree } from "./kdtree.js";
+import { KDTree } from "../linalg/kdtree.js";
 import { kdKnnWasm } from "../linalg/kdknn.js";
 
 /** Exact squared Euclidean distance, summed in dimension order (the reference expression). */

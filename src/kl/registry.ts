@@ -15,7 +15,6 @@ import { LowRankMultivariateNormal } from "../distributions/low-rank-multivariat
 import { Independent, sumTrailing } from "../distributions/independent.js";
 import { klGaussian } from "./gaussian-pairs.js";
 import { invalidShape, invalidParameter } from "../core/errors.js";
-import { klMonteCarlo } from "../estimators/monte-carlo.js";
 // discrete families (discrete-pairs.ts)
 import { Bernoulli } from "../distributions/bernoulli.js";
 import { Binomial } from "../distributions/binomial.js";
@@ -235,37 +234,32 @@ export function lookupKl(
   return undefined;
 }
 
-/** Options of {@link kl}: the closed form (default) or a Monte Carlo estimate. */
-export interface KlOptions {
-  method?: "closedForm" | "monteCarlo";
-  /** monteCarlo: number of draws of p (default 10 000). */
-  samples?: number;
-  /** monteCarlo: seed (default: `Random`'s default seed). */
-  seed?: number;
-}
-
 /**
  * KL(p ‖ q) = ∫ p log(p/q), in nats, by closed form. Batched: batch shapes broadcast; a
  * scalar batch gives a `number`, otherwise an `NDArray` of the broadcast batch shape.
- * Throws `NotImplemented` for a pair with no closed form. With `{ method: "monteCarlo" }` it
- * returns the estimate of `klMonteCarlo(p, q, { samples, seed })` instead (any pair p can be
- * sampled from and both have log densities; use `klMonteCarlo` for the standard error).
+ *
+ * Closed form only, as in PyTorch and TFP: a pair with no registered closed form throws
+ * `NotImplemented`, naming `klMonteCarlo(p, q, { samples, seed })` (an estimate with its standard
+ * error) and `registerKl`. Options are refused (`InvalidParameter`): there is no Monte Carlo switch.
  *
  * @example
  * kl(new Normal(0, 1), new Normal(1, 2)); // 0.4431471805599453
- * kl(mixP, mixQ, { method: "monteCarlo", samples: 100000, seed: 1 }); // an estimate
  */
-export function kl(p: Distribution, q: Distribution, options?: KlOptions): number | NDArray {
-  const method = options?.method ?? "closedForm";
-  if (method === "monteCarlo") {
-    return klMonteCarlo(p, q, { samples: options?.samples, seed: options?.seed }).estimate;
+export function kl(p: Distribution, q: Distribution): number | NDArray {
+  // a JavaScript caller's leftover options (the signature keeps them out of typed code)
+  if (arguments.length > 2) {
+    throw invalidParameter(
+      "options",
+      "absent: kl(p, q) is the closed form only; for an estimate use klMonteCarlo(p, q, { samples, seed })",
+      // eslint-disable-next-line prefer-rest-params
+      arguments[2],
+    );
   }
-  if (method !== "closedForm") throw invalidParameter("method", `"closedForm" or "monteCarlo"`, method);
   const fn = lookupKl(p, q);
   if (!fn) {
     throw notImplemented(
       `no closed-form KL is registered for (${p.family} ‖ ${q.family}); ` +
-        `estimate it by Monte Carlo (kl(p, q, { method: "monteCarlo", samples, seed }) or klMonteCarlo(p, q, { samples, seed }) for the standard error) ` +
+        `estimate it by Monte Carlo with klMonteCarlo(p, q, { samples, seed }) (an estimate and its standard error) ` +
         `or register one with registerKl(${p.family}, ${q.family}, fn)`,
     );
   }

@@ -10,7 +10,8 @@
  * has the bits of the TypeScript kernel's path (src/pairwise/categorical-kernel.ts); entries the
  * kernel flags for cancellation are recomputed exactly by the caller's `exact(i, j)`.
  */
-import { pad, stagingRegion } from "./wasm.js";
+import { stagingRegion } from "./wasm.js";
+import { pad } from "./wasm-module.js";
 import { MAX_CHUNKS, gemmThreadsFor, threadedCatKl } from "./threaded.js";
 
 /** What the kernel reads: row-major arrays, K values per row, W mask words per row. */

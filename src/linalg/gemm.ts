@@ -30,7 +30,8 @@
  * results are bit-identical to the TypeScript path, and for any K they do not depend on tiling.
  */
 import { kernels } from "./kernels.js";
-import { batchUsesWasm, pad, stagingRegion } from "./wasm.js";
+import { batchUsesWasm, stagingRegion } from "./wasm.js";
+import { pad } from "./wasm-module.js";
 import { gemmThreadsFor, threadedGemm } from "./threaded.js";
 
 /** Length of a K slab: a packed 4-row panel of A is then 8 KiB (L1). */

@@ -1,13 +1,14 @@
 /**
  * The WASM k-d tree query kernel (asm/kernels.ts `kdKnn`): exact squared k-th nearest-neighbour
- * distances of many queries against a tree built by src/estimators/kdtree.ts, the tree's arrays
+ * distances of many queries against a tree built by src/linalg/kdtree.ts, the tree's arrays
  * copied into the module's memory once per call. The search is the TypeScript one (the same
  * incremental cell distances, the same point-distance expression in the same order), so the k-th
  * distances are the same bits; only the speed differs. Large query sets are split into chunks of
  * queries shared between the dense worker threads (src/linalg/threaded.ts).
  */
-import type { KDTree } from "../estimators/kdtree.js";
-import { kernelsFor, pad, stagingRegion, wasmExports } from "./wasm.js";
+import type { KDTree } from "./kdtree.js";
+import { kernelsFor, stagingRegion } from "./wasm.js";
+import { pad, wasmExports } from "./wasm-module.js";
 import { knnThreadsFor, threadedKdKnn } from "./threaded.js";
 
 /**

@@ -36,8 +36,8 @@ import {
 } from "./generated/kernels-wasm.js";
 import { decodeBase64 } from "./base64.js";
 import { invalidParameter } from "../core/errors.js";
-import { initWasm, relaxedSimdLoaded, type WasmKernelExports } from "./wasm.js";
-import { MAX_THREADS, type ThreadsOption } from "../parallel/threads-option.js";
+import { initWasm, relaxedSimdLoaded, type WasmKernelExports } from "./wasm-module.js";
+import { MAX_THREADS, type ThreadsOption } from "../core/threads-option.js";
 
 /**
  * Order from which `"auto"` threads the WASM Cholesky and Lq⁻¹Lp. Measured with

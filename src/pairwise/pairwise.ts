@@ -43,7 +43,7 @@ import { OneHotCategorical } from "../distributions/one-hot-categorical.js";
 import { denseCovariance, type GaussianCov, type GaussianForm } from "../distributions/gaussian-form.js";
 import { kl, klTable, lookupKl, type KlFunction } from "../kl/registry.js";
 import { kernels } from "../linalg/kernels.js";
-import { fromJSON } from "../io/json.js";
+import { fromJSON } from "../distributions/json.js";
 import { frechetGaussianForms, renyiGaussianForms } from "../divergences/gaussian-distances.js";
 import { bhattacharyya, js } from "../divergences/dispatch.js";
 import { gemmNT } from "../linalg/gemm.js";

@@ -25,7 +25,7 @@ import { shutdownDenseThreads } from "../linalg/threaded.js";
 import { workerSource } from "./generated/worker-source.js";
 import type { Job, JobSpec, KernelMode, Reply } from "./protocol.js";
 
-import { MAX_THREADS, type ThreadsOption } from "./threads-option.js";
+import { MAX_THREADS, type ThreadsOption } from "../core/threads-option.js";
 export { MAX_THREADS, type ThreadsOption };
 
 /** The slice of `node:worker_threads`' Worker the pool uses. */

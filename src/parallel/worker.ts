@@ -9,7 +9,7 @@
  * script as a Web Worker from a Blob URL; it then listens on `self` instead.
  */
 import { KullbackError } from "../core/errors.js";
-import { KDTree } from "../estimators/kdtree.js";
+import { KDTree } from "../linalg/kdtree.js";
 import { brutePrepare, bruteRange, kdtreeRange, type BruteState } from "../estimators/knn-search.js";
 import { defaultKernels, disableWasm, enableWasm } from "../linalg/wasm.js";
 import { setDenseThreads } from "../linalg/threaded.js";

@@ -15,10 +15,24 @@
  * float64 main library to float32 round-off (relative ~1e-6).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { invalidParameter, invalidShape } from "../core/errors.js";
-import { klGradScaleTril } from "../gradients/gaussian-grad.js";
+import { KullbackError, klGradScaleTril } from "../index.js";
 
 type T = tf.Tensor;
+
+// errors in the library's own form (code, argument, value), built on the public KullbackError
+function invalidParameter(argument: string, requirement: string, got: string): KullbackError {
+  return new KullbackError(
+    "InvalidParameter",
+    `${argument} must be ${requirement}; got ${JSON.stringify(got)}`,
+    {
+      argument,
+      value: got,
+    },
+  );
+}
+function invalidShape(argument: string, message: string, value?: unknown): KullbackError {
+  return new KullbackError("InvalidShape", `${argument}: ${message}`, { argument, value });
+}
 /** The forward function `tf.customGrad` takes (its type is not exported by tfjs-core). */
 type CustomGradientFunc = Parameters<typeof tf.customGrad<T>>[0];
 

@@ -5,9 +5,17 @@ const dts = process.env.KULLBACK_BUILD_DTS !== "0";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", tfjs: "src/tfjs/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      io: "src/io/index.ts",
+      conformance: "src/conformance/index.ts",
+      tfjs: "src/tfjs/index.ts",
+    },
     external: [/^@tensorflow\//],
     format: ["esm", "cjs"],
+    // shared chunks in both formats: one copy of the library (its registries, KullbackError)
+    // whichever entries a program loads
+    splitting: true,
     dts,
     sourcemap: true,
     clean: true,

@@ -17,7 +17,8 @@
  * taken at low load.
  */
 import { loadavg } from "node:os";
-import * as kb from "../dist/index.js";
+import { internal } from "./internal.mjs";
+const kb = await internal();
 
 const { Categorical, Random, pairwiseKl, pairwiseKlAsync, pairwiseKlBlocks, pairwiseKlBlocksAsync } = kb;
 const { knnKl, knnKlAsync, enableWasm, disableWasm, shutdownThreads, MultivariateNormalDiag } = kb;
@@ -59,7 +60,7 @@ async function pair(single, multi, reps = REPS) {
     ]) {
       // the single-threaded side must not use the synchronous dense thread pool either (the
       // fused pairwise and k-d tree kernels use it by default)
-      kb.setDenseThreads(fn === single ? 1 : "auto");
+      kb.configure({ threads: fn === single ? 1 : "auto" });
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       acc.value = await fn();
@@ -160,7 +161,7 @@ async function p5() {
     );
     row(`P5 kNN KL n=m=20000, d=${d} (${method})`, s, m, Object.is(s.value.estimate, m.value.estimate));
     // the synchronous call with its default method and the dense thread pool (WASM k-d tree)
-    kb.setDenseThreads("auto");
+    kb.configure({ threads: "auto" });
     let best = Infinity;
     let r;
     for (let k = 0; k < REPS; k++) {
@@ -218,7 +219,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
  */
 async function dense() {
   const { kernelsFor, setDenseThreads, MultivariateNormal, kl } = kb;
-  await kb.startDenseThreads(THREADS); // workers start in the background otherwise
+  kb.configure({ threads: THREADS });
+  await kb.initBackend(); // workers start in the background otherwise
   const reps = Number(process.env.DENSE_REPS ?? 9);
   const spd = (n, seed) => {
     const g = gaussian(n, n, seed).data;
@@ -304,7 +306,7 @@ if (on("diag")) {
   disableWasm();
 }
 if (on("P5")) {
-  kb.defaultKernels(); // the WASM k-d tree search, as users get it
+  kb.configure({ backend: "auto" }); // the WASM k-d tree search, as users get it
   await p5();
 }
 await shutdownThreads();

@@ -12,11 +12,12 @@
  * distance between two 1024-dimensional covariances. Best of 3 runs each; every value is printed
  * so the two builds can be compared (they agree to round-off, not bit for bit).
  */
-import * as kb from "../dist/index.js";
+import { internal } from "./internal.mjs";
+const kb = await internal();
 
 const { Random, Categorical, MultivariateNormal, pairwiseKl, kl, frechetDistance, gemmNT } = kb;
-kb.enableWasm();
-const status = kb.wasmStatus();
+kb.configure({ backend: "wasm" });
+const status = kb.backendStatus().wasm;
 console.log(
   `node ${process.version}; kernel build: ${status.module} (relaxed SIMD validates: ${status.relaxedSimd})`,
 );

@@ -122,7 +122,7 @@ if (!only.length || only.includes("P1")) {
 const quick = process.env.KULLBACK_BENCH_QUICK === "1";
 // the dense worker threads (Cholesky, products, batched KL) start in the background on first use;
 // start them now so that no timed run pays or skips the start-up
-await kb.startDenseThreads();
+await kb.initBackend();
 const wants = (w) => !only.length || only.includes(w);
 const results = {};
 
@@ -188,26 +188,24 @@ function checkValue(tag, ours, peer, rtol) {
   return ok;
 }
 
-/** Runs `fn` with pure TypeScript kernels at every size (disableWasm), then restores the default. */
+/** Runs `fn` with pure TypeScript kernels at every size, then restores the default. */
 function withTs(fn) {
-  if (typeof kb.disableWasm !== "function" || typeof kb.defaultKernels !== "function") return undefined;
-  kb.disableWasm();
+  kb.configure({ backend: "typescript" });
   try {
     return fn();
   } finally {
-    kb.defaultKernels();
+    kb.configure({ backend: "auto" });
   }
 }
 
-/** Runs `fn` with the WASM kernels enabled (when the build exports enableWasm and SIMD works). */
+/** Runs `fn` with the WASM backend (when SIMD works here). */
 function withWasm(fn) {
-  if (typeof kb.enableWasm !== "function" || !kb.enableWasm()) return undefined;
+  if (!kb.backendStatus().wasm.simd) return undefined;
+  kb.configure({ backend: "wasm" });
   try {
     return fn();
   } finally {
-    // back to the default (TS kernels, WASM for dense orders >= WASM_LARGE_ORDER), not to pure TS
-    if (typeof kb.defaultKernels === "function") kb.defaultKernels();
-    else kb.disableWasm?.();
+    kb.configure({ backend: "auto" }); // the default (WASM for large dense problems), not pure TS
   }
 }
 
@@ -282,14 +280,14 @@ if (wants("P3")) {
     const pt = timings(pr, ["scipy_cholesky", "scipy_cholesky@2t", "torch_kl_divergence"]);
     report(
       "P3",
-      `one KL(MVN‖MVN) from covariances, d=${d}, default (WASM from order 256, ${kb.denseThreadsFor(d)} threads)`,
+      `one KL(MVN‖MVN) from covariances, d=${d}, default (WASM from order 256, ${kb.backendStatus().denseThreads} threads)`,
       t,
       pt,
     );
     const row = { d, t, peers: { scipy: pr.scipy_cholesky, torch: pr.torch_kl_divergence } };
-    kb.setDenseThreads(1);
+    kb.configure({ threads: 1 });
     const t1 = bestOf(run, 4, 0.2, (v) => checkValue(`P3 d=${d} (1 thread)`, v, pr.value, 1e-8));
-    kb.setDenseThreads("auto");
+    kb.configure({ threads: "auto" });
     report("P3", `same, one thread (setDenseThreads(1)), d=${d}`, t1, pt);
     row.oneThread = t1;
     const tt = withTs(() => bestOf(run, 1, 0.2, (v) => checkValue(`P3 d=${d} (TS)`, v, pr.value, 1e-8)));
@@ -327,7 +325,10 @@ if (wants("P4")) {
       for (const { rowStart, rows: r } of kb.pairwiseKlBlocks(p, q, { rowsPerBlock, reuseBuffer })) {
         // checksum with four partial sums (one dependent chain would cost ≈ 1 ns per entry)
         const a = r.data;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         let i = 0;
         for (; i + 4 <= a.length; i += 4) {
           s0 += a[i];
@@ -367,7 +368,12 @@ if (wants("P4")) {
         numpyRss: pr.numpy_peak_rss_mb,
       },
     };
-    const tf = bestOf(() => run(false), 2, 0.2, (v) => check(v, " (fresh blocks)"));
+    const tf = bestOf(
+      () => run(false),
+      2,
+      0.2,
+      (v) => check(v, " (fresh blocks)"),
+    );
     report("P4", "same, a fresh array per block (reuseBuffer: false)", tf, pt);
     results.P4.fresh = tf;
     const tw = withWasm(() => bestOf(run, 2, 0.2, (v) => check(v, " (WASM)")));
@@ -392,7 +398,12 @@ if (wants("P5")) {
       const x = readInputs(pr);
       const run = () => kb.knnKl(x.x, x.y, { k: 1 }).estimate;
       const t = bestOf(run, 2, 0.2, (v) => checkValue(`P5 d=${d}`, v, pr.value, 1e-9));
-      report("P5", `kNN KL (Wang–Kulkarni–Verdú, k=1), n=m=${n}, d=${d}`, t, timings(pr, ["scipy_ckdtree", "scipy_ckdtree_workers2"]));
+      report(
+        "P5",
+        `kNN KL (Wang–Kulkarni–Verdú, k=1), n=m=${n}, d=${d}`,
+        t,
+        timings(pr, ["scipy_ckdtree", "scipy_ckdtree_workers2"]),
+      );
       results.P5.push({ d, t, peers: { ckdtree: pr.scipy_ckdtree, ckdtree2: pr.scipy_ckdtree_workers2 } });
     }
   }

@@ -9,18 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  MultivariateNormal,
-  NDArray,
-  Normal,
-  fitGaussian,
-  formatCsv,
-  kl,
-  pairwiseKl,
-  parseCsv,
-  readNpy,
-  writeNpy,
-} from "../src/index.js";
+import { MultivariateNormal, NDArray, Normal, fitGaussian, kl, pairwiseKl } from "../src/index.js";
+import { readNpy, writeNpy } from "../src/io/npy.js";
+import { formatCsv, parseCsv } from "../src/io/csv.js";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));

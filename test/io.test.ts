@@ -4,17 +4,9 @@ import { describe, expect, it } from "vitest";
 import { asArray, type ArrayInput } from "../src/core/array.js";
 import { SMALL_MAX, smallCopy, smallF64 } from "../src/core/small.js";
 import { MultivariateNormal } from "../src/distributions/multivariate-normal.js";
-import {
-  KullbackError,
-  NDArray,
-  formatCsv,
-  parseCsv,
-  readNpy,
-  writeNpy,
-  encodeNpyHeader,
-  isNpy,
-  fromJSON,
-} from "../src/index.js";
+import { KullbackError, NDArray, fromJSON } from "../src/index.js";
+import { readNpy, writeNpy, encodeNpyHeader, isNpy } from "../src/io/npy.js";
+import { formatCsv, parseCsv } from "../src/io/csv.js";
 import { runs } from "./helpers.js";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));

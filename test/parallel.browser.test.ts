@@ -68,9 +68,9 @@ window.runThreads = async () => {
   const Q2 = hist(30, 256, true);
   const modes = {};
   for (const [mode, set] of [
-    ["default", () => kb.defaultKernels()],
-    ["js", () => kb.disableWasm()],
-    ["wasm", async () => (await kb.initWasm()) && kb.enableWasm()],
+    ["default", () => kb.configure({ backend: "auto" })],
+    ["js", () => kb.configure({ backend: "typescript" })],
+    ["wasm", async () => (await kb.initBackend()).wasm.loaded && kb.configure({ backend: "wasm" })],
   ]) {
     await set();
     modes[mode] = {
@@ -78,17 +78,17 @@ window.runThreads = async () => {
       diagonal: identical(kb.pairwiseKl(A, B).data, (await kb.pairwiseKlAsync(A, B, { threads: 2 })).data),
     };
   }
-  kb.defaultKernels();
+  kb.configure({ backend: "auto" });
   const result = {
     isolated: globalThis.crossOriginIsolated === true,
-    supported: kb.threadsSupported(),
-    workers: kb.threadPoolSize(),
+    supported: kb.backendStatus().workers.supported,
+    workers: kb.backendStatus().workers.running,
     same,
     entries: sync.length,
     infinities: Array.from(sync).filter((v) => v === Infinity).length,
     streamedSame: identical(sync, streamed),
     modes,
-    wasm: kb.wasmStatus().loaded,
+    wasm: kb.backendStatus().wasm.loaded,
     knnSame: Object.is(knnSync, knnThreaded),
     knn: knnSync,
   };
@@ -126,7 +126,8 @@ self.onmessage = async () => {
   }
 };
 const run = async () => {
-  const started = await kb.startDenseThreads(2);
+  kb.configure({ threads: 2 });
+  const started = (await kb.initBackend()).denseThreads === 2;
   const d = 300;
   const rng = new kb.Random(3);
   const spd = () => {
@@ -148,9 +149,9 @@ const run = async () => {
   const Q = new kb.Categorical({ probs: Array.from({ length: 400 }, (_, j) => hist(j % 7 === 0)) });
   const X = { data: Float64Array.from({ length: 1500 * 4 }, () => rng.normal()), shape: [1500, 4] };
   const Y = { data: Float64Array.from({ length: 1500 * 4 }, () => rng.normal() + 0.3), shape: [1500, 4] };
-  kb.enableWasm();
+  kb.configure({ backend: "wasm" });
   const values = (t) => {
-    kb.setDenseThreads(t);
+    kb.configure({ threads: t });
     return [
       kb.frechetDistance(m, S1, m, S2),
       kb.kl(kb.MultivariateNormal.fromCovariance(m, S1), kb.MultivariateNormal.fromCovariance(m, S2)),
@@ -164,12 +165,12 @@ const run = async () => {
   return {
     started,
     isolated: self.crossOriginIsolated === true,
-    threads: kb.denseThreadsFor(1000),
+    threads: kb.backendStatus().denseThreads,
     same: one.every((v, i) => Object.is(v, two[i])),
     catSame: cat1.length === 24000 && cat1.every((v, i) => Object.is(v, cat2[i])),
     catInfinities: cat1.filter((v) => v === Infinity).length,
     values: one,
-    error: kb.denseThreadsError() ?? null,
+    error: kb.backendStatus().threadsError ?? null,
   };
 };\`;
     const w = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), { type: "module" });

@@ -9,20 +9,17 @@ import {
   Normal,
   Poisson,
   OneHotCategorical,
-  defaultKernels,
-  disableWasm,
-  enableWasm,
-  jsKernels,
-  setKernels,
   knnKl,
   knnKlAsync,
   pairwiseKl,
   pairwiseKlAsync,
   pairwiseKlBlocksAsync,
   shutdownThreads,
-  threadsSupported,
   type NDArray,
 } from "../src/index.js";
+import { threadsSupported } from "../src/parallel/pool.js";
+import { jsKernels, setKernels } from "../src/linalg/kernels.js";
+import { defaultKernels, disableWasm, enableWasm } from "../src/linalg/wasm.js";
 import { counter, poolSize, runJob } from "../src/parallel/pool.js";
 import { categoricalKlJob, diagKlJob } from "../src/pairwise/pairwise.js";
 import { Random } from "../src/core/random.js";

@@ -2,19 +2,26 @@
  * The relaxed-SIMD build of the kernels (fused multiply-add). This Node runs without relaxed
  * SIMD, so the plain build is the one loaded here; a child Node started with
  * `--experimental-wasm-relaxed-simd` must load the relaxed build and agree with the pure
- * TypeScript kernels to round-off. The child imports the built library (dist/, made by pretest).
+ * TypeScript kernels to round-off. The child imports a bundle of the sources with the kernel
+ * internals (gemmNT, kernels()) beside the public entry (test/bundle.ts).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bundleForChild } from "./bundle.js";
 import { enableWasm, defaultKernels } from "../src/linalg/wasm.js";
 import { wasmStatus } from "../src/linalg/wasm-module.js";
 
-const dist = new URL("../dist/index.js", import.meta.url).href;
+let lib = "";
+beforeAll(async () => {
+  lib = await bundleForChild(
+    'export * from "./src/index.ts";\nexport { gemmNT } from "./src/linalg/gemm.ts";\nexport { kernels } from "./src/linalg/kernels.ts";',
+  );
+});
 
 /** Runs `code` (an ES module body with `kb` = the built library) in a child Node; returns its JSON output. */
 function child(code: string, flags: string[], env: Record<string, string> = {}): Record<string, unknown> {
-  const script = `import * as kb from ${JSON.stringify(dist)};\n${code}`;
+  const script = `import * as kb from ${JSON.stringify(lib)};\n${code}`;
   const r = spawnSync(process.execPath, [...flags, "--input-type=module", "-e", script], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
@@ -25,7 +32,7 @@ function child(code: string, flags: string[], env: Record<string, string> = {}):
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-// Values computed with the loaded build after enableWasm(), and with pure TypeScript.
+// Values computed with the loaded build (backend "wasm"), and with pure TypeScript.
 const COMPARE = `
 const rng = new kb.Random(7);
 const spd = (d) => {
@@ -65,10 +72,10 @@ const run = () => {
     trsm: Array.from(T),
   };
 };
-kb.enableWasm();
-const status = kb.wasmStatus();
+kb.configure({ backend: "wasm" });
+const status = kb.backendStatus().wasm;
 const wasm = run();
-kb.disableWasm();
+kb.configure({ backend: "typescript" });
 const ts = run();
 console.log(JSON.stringify({ status, wasm, ts }));
 `;
@@ -155,10 +162,10 @@ const s = kb.pairwiseKl(A, B).data;
 const tiled = diffs(s, kb.pairwiseKl(A, B, { tile: 7 }).data);
 const threaded = diffs(s, (await kb.pairwiseKlAsync(A, B, { threads: 2 })).data);
 const defaultCalls = { ...calls };
-kb.disableWasm();
+kb.configure({ backend: "typescript" });
 const ts = diffs(s, kb.pairwiseKl(A, B).data);
-kb.defaultKernels();
-console.log(JSON.stringify({ module: kb.wasmStatus().module, tiled, threaded, ts, defaultCalls }));
+kb.configure({ backend: "auto" });
+console.log(JSON.stringify({ module: kb.backendStatus().wasm.module, tiled, threaded, ts, defaultCalls }));
 `;
     const out = child(code, ["--experimental-wasm-relaxed-simd"]);
     const calls = out.defaultCalls as { gemm: number; gemmUnfused: number };

@@ -18,11 +18,11 @@ import {
   Weibull,
   fromJSON,
   paramSpec,
-  positiveParam,
   registerFamily,
   type ArrayInput,
   type DistributionOptions,
 } from "../src/index.js";
+import { positiveParam } from "../src/distributions/scalar-family.js";
 
 /** The example of ScalarFamily's documentation, completed. */
 class Rayleigh extends ScalarFamily {

@@ -571,20 +571,20 @@ const g = () => { const a = Float64Array.from({ length: d * d }, () => rng.norma
   return { data: c, shape: [d, d] }; };
 const S0 = g(), S1 = g(), m = new Float64Array(d);
 const v = async (t) => {
-  kb.setDenseThreads(t);
-  if (t > 1 && !(await kb.startDenseThreads())) throw new Error("no threads");
+  kb.configure({ threads: t });
+  if (t > 1 && (await kb.initBackend()).denseThreads < 2) throw new Error("no threads");
   return kb.kl(kb.MultivariateNormal.fromCovariance(m, S0), kb.MultivariateNormal.fromCovariance(m, S1));
 };
 const one = await v(1), two = await v(2);
-// the fused pairwise categorical kernel after enableWasm() (its fused rounding in the relaxed build)
+// the fused pairwise categorical kernel with the WASM backend (its fused rounding in the relaxed build)
 const h = () => { const x = Array.from({ length: 64 }, () => rng.uniform() + 0.01); const s = x.reduce((a, b) => a + b); return x.map((y) => y / s); };
 const P = new kb.Categorical({ probs: Array.from({ length: 90 }, h) });
 const Q = new kb.Categorical({ probs: Array.from({ length: 400 }, h) });
-kb.enableWasm();
-const cat = async (t) => { kb.setDenseThreads(t); if (t > 1) await kb.startDenseThreads(); return Array.from(kb.pairwiseKl(P, Q).data); };
+kb.configure({ backend: "wasm" });
+const cat = async (t) => { kb.configure({ threads: t }); if (t > 1) await kb.initBackend(); return Array.from(kb.pairwiseKl(P, Q).data); };
 const c1 = await cat(1), c2 = await cat(2);
 const catSame = c1.length === 36000 && c1.every((x, i) => Object.is(x, c2[i])) && c1.every((x) => x > 0 && x < Infinity);
-console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d), catSame }));
+console.log(JSON.stringify({ one, two, threads: kb.backendStatus().denseThreads, catSame }));
 `;
 
   it("the idle pool does not keep the process alive (the child exits by itself)", () => {
@@ -598,7 +598,7 @@ console.log(JSON.stringify({ one, two, threads: kb.denseThreadsFor(d), catSame }
   it("with the relaxed-SIMD build (fused multiply-add): threaded bits equal single-threaded ones", () => {
     const r = run(
       ["--experimental-wasm-relaxed-simd"],
-      `${body}\nif (kb.wasmStatus().module !== "relaxed-simd") throw new Error("relaxed build not loaded");`,
+      `${body}\nif (kb.backendStatus().wasm.module !== "relaxed-simd") throw new Error("relaxed build not loaded");`,
     );
     const o = JSON.parse(r.out) as { one: number; two: number; catSame: boolean };
     expect(Object.is(o.one, o.two)).toBe(true);

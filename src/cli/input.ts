@@ -14,7 +14,9 @@
  * (exit code 2) with one line naming the file, and the line/row/column where it applies.
  */
 import { readFileSync } from "node:fs";
-import { type Distribution, KullbackError, NDArray, fromJSON, isNpy, parseCsv, readNpy } from "../index.js";
+import { type Distribution, KullbackError, NDArray, fromJSON } from "../index.js";
+import { isNpy, readNpy } from "../io/index.js";
+import { parseCsv } from "../io/index.js";
 
 /** Bad command-line usage (exit code 2). */
 export class UsageError extends Error {}

@@ -22,13 +22,8 @@ import {
   MultivariateNormal,
   NDArray,
   Random,
-  checkOutput,
-  encodeNpyHeader,
   erfc,
-  evaluateCase,
   fitGaussian,
-  float64LE,
-  formatCsvNumber,
   frechetDistance,
   kl,
   klMonteCarlo,
@@ -40,6 +35,9 @@ import {
   pairwiseKlBlocks,
   pairwiseWasserstein2,
 } from "../index.js";
+import { checkOutput, evaluateCase } from "../conformance/index.js";
+import { encodeNpyHeader, float64LE } from "../io/index.js";
+import { formatCsvNumber } from "../io/index.js";
 import { compareDatasets, type Comparison } from "../report/compare.js";
 import { renderCompareReport } from "../report/html.js";
 import { runDemo } from "./demo.js";

@@ -17,7 +17,7 @@ import { invalidParameter } from "../core/errors.js";
 /** Options every constructor accepts. */
 export interface DistributionOptions {
   /**
-   * Check parameters on construction (default: on, see {@link configure}). Turning it off
+   * Check parameters on construction (default: on, see `configure`). Turning it off
    * saves a pass over the parameters; invalid parameters then give undefined results.
    */
   validate?: boolean;
@@ -36,9 +36,14 @@ export interface DistributionJSON {
 
 const settings = { validate: true };
 
-/** Library-wide defaults. `configure({ validate: false })` turns parameter checks off. */
-export function configure(options: { validate?: boolean }): void {
-  if (options.validate !== undefined) settings.validate = options.validate;
+/** Sets the library-wide validation default (the public form is `configure({ validate })`). */
+export function configureValidation(validate: boolean): void {
+  settings.validate = validate;
+}
+
+/** The library-wide validation default. */
+export function validationEnabled(): boolean {
+  return settings.validate;
 }
 
 export function shouldValidate(options?: DistributionOptions): boolean {

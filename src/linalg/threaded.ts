@@ -321,6 +321,11 @@ function threadsFor(size: number, threshold: number): number {
   return setting === "auto" ? have : Math.min(setting, have);
 }
 
+/** The thread setting in force (see {@link setDenseThreads}). */
+export function denseThreadsSetting(): ThreadsOption {
+  return setting;
+}
+
 /** Why threading is off for good in this process, if it is. */
 export function denseThreadsError(): string | undefined {
   return broken;

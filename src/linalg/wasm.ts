@@ -255,6 +255,18 @@ export const WASM_LARGE_ORDER = 256;
 let largeAuto = true;
 
 /**
+ * The backend setting in force: `"auto"` (TypeScript, WASM for large dense problems),
+ * `"wasm"` (after {@link enableWasm}), `"typescript"` (after {@link disableWasm}), or
+ * `"custom"` when other kernels were installed with `setKernels`.
+ */
+export function backendSetting(): "auto" | "wasm" | "typescript" | "custom" {
+  const k = kernels();
+  if (k === wasmKernels) return "wasm";
+  if (k !== jsKernels) return "custom";
+  return largeAuto ? "auto" : "typescript";
+}
+
+/**
  * The kernels for a dense problem of order n: the installed ones ({@link kernels}), except that
  * with the default TypeScript kernels a problem of order ≥ {@link WASM_LARGE_ORDER} gets the WASM
  * kernels when WebAssembly SIMD is available and {@link disableWasm} has not been called. Results

@@ -1,0 +1,30 @@
+/**
+ * The library built from src/ with the kernel internals beside the public entry, for the benches
+ * that time internals (kernelsFor(n).potrf, gemmNT, enableWasm/disableWasm): esbuild bundles it
+ * in memory; `await internal()` returns the module. The public benches import dist/ instead.
+ */
+/* global URL, Buffer */
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export async function internal() {
+  const out = await build({
+    stdin: {
+      contents: `export * from "./src/index.ts";
+export { enableWasm, disableWasm, defaultKernels, kernelsFor } from "./src/linalg/wasm.ts";
+export { setDenseThreads, startDenseThreads, denseThreadsFor } from "./src/linalg/threaded.ts";
+export { gemmNT } from "./src/linalg/gemm.ts";`,
+      resolveDir: root,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "error",
+  });
+  return import("data:text/javascript;base64," + Buffer.from(out.outputFiles[0].text).toString("base64"));
+}

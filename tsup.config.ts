@@ -3,6 +3,9 @@ import { defineConfig } from "tsup";
 // scripts/build.mjs --if-stale (the tests' build) skips the declarations: KULLBACK_BUILD_DTS=0
 const dts = process.env.KULLBACK_BUILD_DTS !== "0";
 
+// The ES modules are not bundled: scripts/build.mjs transpiles every source module to dist/ (one
+// file per module, so an application's bundler keeps only what it imports). tsup builds the
+// CommonJS entries, with shared chunks so every entry sees one copy of the library, and the CLI.
 export default defineConfig([
   {
     entry: {
@@ -12,9 +15,7 @@ export default defineConfig([
       tfjs: "src/tfjs/index.ts",
     },
     external: [/^@tensorflow\//],
-    format: ["esm", "cjs"],
-    // shared chunks in both formats: one copy of the library (its registries, KullbackError)
-    // whichever entries a program loads
+    format: ["cjs"],
     splitting: true,
     dts,
     sourcemap: true,

@@ -3,7 +3,6 @@
  * that time internals (kernelsFor(n).potrf, gemmNT, enableWasm/disableWasm): esbuild bundles it
  * in memory; `await internal()` returns the module. The public benches import dist/ instead.
  */
-/* global URL, Buffer */
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 

@@ -12,7 +12,6 @@
  * Times are the best of several runs, both in CPU time of this process (robust when other jobs
  * share the machine) and wall-clock time.
  */
-/* global URL, Buffer */
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 

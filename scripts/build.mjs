@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * The one build: WASM kernels (asm/build.mjs, skipped when unchanged), the worker script
- * (scripts/build-worker.mjs), then the library and CLI bundles with tsup.
+ * (scripts/build-worker.mjs), the CommonJS entries and the CLI with tsup, then the ES modules:
+ * every source module transpiled to its own file under dist/ (esbuild, no bundling), with its
+ * declaration file (tsc) when declarations are built.
  *
  *   node scripts/build.mjs              full build with type declarations (`npm run build`, `prepare`)
  *   node scripts/build.mjs --if-stale   nothing when dist/ was built from the same sources;
@@ -13,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import { build } from "esbuild";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,5 +67,19 @@ if (ifStale && existsSync(stampFile)) {
 const dts = !ifStale;
 const tsup = join(root, "node_modules", "tsup", "dist", "cli-default.js");
 run([tsup, "--silent"], { KULLBACK_BUILD_DTS: dts ? "1" : "0" });
+// the ES modules, one file per source module (the CLI is bundled above)
+const modules = files(join(root, "src")).filter((f) => f.endsWith(".ts") && !f.includes("/src/cli/"));
+await build({
+  entryPoints: modules,
+  outdir: join(root, "dist"),
+  outbase: join(root, "src"),
+  bundle: false,
+  format: "esm",
+  target: "es2022",
+  sourcemap: true,
+  logLevel: "error",
+});
+if (dts)
+  run([join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")]);
 writeFileSync(stampFile, JSON.stringify({ hash, dts }) + "\n");
 console.log(`build: dist/ ${dts ? "with" : "without"} type declarations`);

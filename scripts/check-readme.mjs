@@ -14,7 +14,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const dir = join(root, "node_modules", ".cache", "readme-check");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map(
+  (m) => m[1],
+);
 blocks.forEach((code, i) => writeFileSync(join(dir, `example-${i + 1}.ts`), `${code}\nexport {};\n`));
 writeFileSync(
   join(dir, "tsconfig.json"),

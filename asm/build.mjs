@@ -7,7 +7,7 @@
  */
 /* global WebAssembly, Buffer */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,8 +20,11 @@ const outFile = join(outDir, "kernels-wasm.ts");
 const ascVersion = JSON.parse(
   readFileSync(join(root, "node_modules", "assemblyscript", "package.json"), "utf8"),
 ).version;
-const stamp = createHash("sha256")
-  .update(readFileSync(source))
+// the index asm/kernels.ts and its modules in asm/kernels/
+const sources = [source, ...readdirSync(join(root, "asm", "kernels")).sort().map((f) => join(root, "asm", "kernels", f))];
+const hash = createHash("sha256");
+for (const f of sources) hash.update(readFileSync(f));
+const stamp = hash
   .update(readFileSync(fileURLToPath(import.meta.url)))
   .update(ascVersion)
   .digest("hex")

@@ -259,8 +259,8 @@ if (wants("P2")) {
   };
   const tw = withWasm(() => [bestOf(endToEnd, 3), bestOf(() => kl(p, q), 3)]);
   if (tw) {
-    report("P2", `same, WASM kernels enabled: construct + kl`, tw[0], pt);
-    report("P2", `same, WASM kernels enabled: kl on built distributions`, tw[1], pt);
+    report("P2", `same, backend "wasm": construct + kl`, tw[0], pt);
+    report("P2", `same, backend "wasm": kl on built distributions`, tw[1], pt);
     results.P2.wasm = { tEnd: tw[0], tKl: tw[1] };
   }
 }
@@ -288,16 +288,16 @@ if (wants("P3")) {
     kb.configure({ threads: 1 });
     const t1 = bestOf(run, 4, 0.2, (v) => checkValue(`P3 d=${d} (1 thread)`, v, pr.value, 1e-8));
     kb.configure({ threads: "auto" });
-    report("P3", `same, one thread (setDenseThreads(1)), d=${d}`, t1, pt);
+    report("P3", `same, one thread (configure({ threads: 1 })), d=${d}`, t1, pt);
     row.oneThread = t1;
     const tt = withTs(() => bestOf(run, 1, 0.2, (v) => checkValue(`P3 d=${d} (TS)`, v, pr.value, 1e-8)));
     if (tt) {
-      report("P3", `same, pure TypeScript (disableWasm()), d=${d}`, tt, pt);
+      report("P3", `same, pure TypeScript (backend "typescript"), d=${d}`, tt, pt);
       row.ts = tt;
     }
     const tw = withWasm(() => bestOf(run, 2, 0.2, (v) => checkValue(`P3 d=${d} (WASM)`, v, pr.value, 1e-8)));
     if (tw) {
-      report("P3", `same, WASM kernels enabled, d=${d}`, tw, pt);
+      report("P3", `same, backend "wasm", d=${d}`, tw, pt);
       row.wasm = tw;
     }
     results.P3.push(row);
@@ -378,7 +378,7 @@ if (wants("P4")) {
     results.P4.fresh = tf;
     const tw = withWasm(() => bestOf(run, 2, 0.2, (v) => check(v, " (WASM)")));
     if (tw) {
-      report("P4", `same, WASM kernels enabled`, tw, pt);
+      report("P4", `same, backend "wasm"`, tw, pt);
       results.P4.wasm = tw;
     }
   }
@@ -432,12 +432,12 @@ if (wants("P6")) {
       results.P6 = { d, t, errOurs, errPeer, peers: { sqrtm: pr.scipy_sqrtm_fid } };
       const tt = withTs(() => bestOf(run, 1));
       if (tt) {
-        report("P6", `same, pure TypeScript (disableWasm())`, tt, pt);
+        report("P6", `same, pure TypeScript (backend "typescript")`, tt, pt);
         results.P6.ts = tt;
       }
       const tw = withWasm(() => bestOf(run, 2));
       if (tw) {
-        report("P6", `same, WASM kernels enabled`, tw, pt);
+        report("P6", `same, backend "wasm"`, tw, pt);
         results.P6.wasm = tw;
       }
     }

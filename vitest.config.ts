@@ -6,7 +6,15 @@ import { configDefaults, defineConfig } from "vitest/config";
  * relaxed-SIMD tests do not depend on the kernel mode and run in the default project only.
  * A failure in any project fails the run.
  */
-const modeIndependent = ["test/cli*", "test/report*", "test/playground*", "test/*browser*", "test/relaxed*"];
+const modeIndependent = [
+  "test/cli/**",
+  "test/report/**",
+  "test/web/**",
+  "test/parallel/*browser*",
+  "test/linalg/relaxed*",
+  "test/layers*",
+  "test/readme*",
+];
 
 const project = (mode: "default" | "wasm" | "ts", exclude: string[] = []) => ({
   extends: true as const,

@@ -2,7 +2,7 @@
 /**
  * `npm run vectors:full`: every reference-vector file through the built CLI exactly as written,
  * Monte Carlo lines at their own 10^7 draws and tolerances (minutes; the test suite runs those
- * lines with fewer draws and a tolerance widened to match, see test/vectors.test.ts). Run before
+ * lines with fewer draws and a tolerance widened to match, see test/conformance/vectors.test.ts). Run before
  * resolving numerics work. Exit 1 when any case fails. Build first (`npm run build`).
  */
 import { spawnSync } from "node:child_process";

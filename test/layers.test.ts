@@ -130,6 +130,17 @@ describe("layers of src/", () => {
     expect(cycles).toEqual([]);
   });
 
+  it("test/ mirrors src/: every test folder is a folder of src/ (or web/)", () => {
+    const testDir = fileURLToPath(new URL("./", import.meta.url));
+    const folders = readdirSync(testDir).filter(
+      (n) => statSync(join(testDir, n)).isDirectory() && n !== "fixtures" && n !== "__snapshots__",
+    );
+    expect(folders.length).toBeGreaterThan(10);
+    expect(folders.filter((n) => !rank.has(n) && n !== "web")).toEqual([]);
+    const loose = readdirSync(testDir).filter((n) => n.endsWith(".test.ts"));
+    expect(loose.sort()).toEqual(["layers.test.ts", "readme.test.ts"]);
+  });
+
   it("the checker sees an upward import and a cycle when there is one", () => {
     expect(specifiers('import { a } from "../kl/registry.js";\n// import { b } from "../x.js"')).toEqual([
       "../kl/registry.js",

@@ -219,19 +219,53 @@ export function registerKl<P extends Distribution, Q extends Distribution>(
   if (i >= 0) table[i] = row;
   else table.push(row);
   index(row);
+  resolved.clear();
 }
 
-/** The registered KL function for the pair, or undefined. */
+/** Pairs resolved by subclass order, cached per (class, class); null: none registered. */
+const resolved = new Map<
+  FamilyClass<Distribution>,
+  Map<FamilyClass<Distribution>, KlFunction<Distribution, Distribution> | null>
+>();
+
+/** A is B or a subclass of B. */
+const isSubclass = (A: FamilyClass<Distribution>, B: FamilyClass<Distribution>): boolean =>
+  A === B || A.prototype instanceof B;
+
+/**
+ * The registered KL function for the pair, or undefined: the exact (class, class) row, else the
+ * most specific row whose classes p and q are instances of (as PyTorch's `_dispatch_kl`: a row
+ * is more specific when both its classes are subclasses of the other row's).
+ *
+ * @throws KullbackError `NotImplemented` when two or more rows match and none is more specific
+ *   than the others, naming them and the fix (`registerKl` for the exact pair).
+ */
 export function lookupKl(
   p: Distribution,
   q: Distribution,
 ): KlFunction<Distribution, Distribution> | undefined {
-  const hit = exact
-    .get(p.constructor as FamilyClass<Distribution>)
-    ?.get(q.constructor as FamilyClass<Distribution>);
+  const P = p.constructor as FamilyClass<Distribution>;
+  const Q = q.constructor as FamilyClass<Distribution>;
+  const hit = exact.get(P)?.get(Q);
   if (hit) return hit;
-  for (const row of table) if (p instanceof row.p && q instanceof row.q) return row.fn;
-  return undefined;
+  const cached = resolved.get(P)?.get(Q);
+  if (cached !== undefined) return cached ?? undefined;
+  const matches = table.filter((r) => p instanceof r.p && q instanceof r.q);
+  const best = matches.filter(
+    (r) => !matches.some((s) => s !== r && isSubclass(s.p, r.p) && isSubclass(s.q, r.q)),
+  );
+  if (best.length > 1) {
+    const names = best.map((r) => `(${r.p.name} ‖ ${r.q.name})`).join(", ");
+    throw notImplemented(
+      `KL(${P.name} ‖ ${Q.name}) is ambiguous: the registered pairs ${names} all match and none is ` +
+        `more specific; register the exact pair with registerKl(${P.name}, ${Q.name}, fn)`,
+    );
+  }
+  const fn = best[0]?.fn ?? null;
+  let m = resolved.get(P);
+  if (!m) resolved.set(P, (m = new Map()));
+  m.set(Q, fn);
+  return fn ?? undefined;
 }
 
 /**

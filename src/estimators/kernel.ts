@@ -9,7 +9,8 @@
 import type { ArrayInput } from "../core/array.js";
 import { KullbackError, invalidParameter, invalidShape } from "../core/errors.js";
 import { KDTree } from "../linalg/kdtree.js";
-import { digamma, readSamples, type SampleMatrix } from "./knn.js";
+import { digamma } from "../core/special.js";
+import { readSamples, type SampleMatrix } from "./knn.js";
 import { Random } from "../core/random.js";
 
 /** A positive-definite kernel on rows. Must not modify its arguments. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { KullbackError } from "../../src/core/errors.js";
-import { digamma } from "../../src/estimators/knn.js";
+import { digamma } from "../../src/core/special.js";
 import { Random } from "../../src/core/random.js";
 import {
   energyDistance,

@@ -5,7 +5,6 @@ import { KullbackError } from "../../src/core/errors.js";
 import { KDTree } from "../../src/linalg/kdtree.js";
 import { Random } from "../../src/core/random.js";
 import {
-  digamma,
   kthNeighbourDistances,
   knnKl,
   knnKlAdaptive,
@@ -13,6 +12,7 @@ import {
   knnKlPerezCruz,
   logUnitBallVolume,
 } from "../../src/estimators/knn.js";
+import { digamma } from "../../src/core/special.js";
 import { sampleOps } from "../../src/conformance/sample-ops.js";
 import { runs } from "../helpers.js";
 

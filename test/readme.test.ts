@@ -2,8 +2,10 @@
  * The README: at most 12 KB, its family-pair table is the registry's, and every TypeScript
  * example runs (bundled with `kullback` resolved to src/; `npm run typecheck` also compiles them
  * under --strict, scripts/check-readme.mjs). `KULLBACK_UPDATE_README=1` rewrites the table.
+ * Every value the main entry exports has a doc comment with an @example on its declaration.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -66,5 +68,42 @@ describe("README.md", () => {
       await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`);
       if (code.includes("console.log(")) expect(logs.length).toBeGreaterThan(0);
     });
+  });
+});
+
+/** The doc comment on the declaration of `name` in `file`, following re-exports; null if none. */
+function docOf(file: string, name: string, seen = new Set<string>()): string | null | undefined {
+  if (seen.has(file)) return undefined;
+  seen.add(file);
+  const src = readFileSync(file, "utf8");
+  const decl = new RegExp(
+    `(?:(\\/\\*\\*(?:(?!\\*\\/)[\\s\\S])*\\*\\/)\\s*)?export\\s+(?:abstract\\s+)?(?:async\\s+)?(?:function\\*?|const|let|class)\\s+${name}\\b`,
+  ).exec(src);
+  if (decl) return decl[1] ?? null;
+  for (const m of src.matchAll(/export\s*\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g)) {
+    const names = m[1].split(",").map((x) => x.trim().split(" as ")[0]);
+    if (names.includes(name)) return docOf(join(dirname(file), m[2].replace(/\.js$/, ".ts")), name, seen);
+  }
+  return undefined;
+}
+
+describe("doc comments of the public entry", () => {
+  const index = `${root}src/index.ts`;
+  const values: [string, string][] = [];
+  for (const m of readFileSync(index, "utf8").matchAll(/export\s*\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g))
+    for (const n of m[1].split(",").map((x) => x.trim()))
+      if (n && !n.startsWith("type "))
+        values.push([n.split(" as ")[0], join(root, "src", m[2].replace(/\.js$/, ".ts"))]);
+
+  it("every exported value has a doc comment with an @example on its declaration", () => {
+    expect(values.length).toBeGreaterThan(80);
+    const bad = values
+      .map(([n, f]) => [n, docOf(f, n)] as const)
+      .filter(([, d]) => !d || !d.includes("@example"))
+      .map(
+        ([n, d]) =>
+          `${n}: ${d === undefined ? "declaration not found" : d === null ? "no doc comment" : "no @example"}`,
+      );
+    expect(bad).toEqual([]);
   });
 });

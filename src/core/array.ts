@@ -17,7 +17,15 @@ export type ArrayInput =
   | NDArray
   | { readonly data: ArrayLike<number>; readonly shape: readonly number[] };
 
-/** A dense, contiguous, row-major float64 array. */
+/**
+ * A dense, contiguous, row-major float64 array: `data` (a Float64Array) and `shape`. What batched
+ * results are; `toNested()` gives nested arrays, `get(i, j, …)` one entry.
+ *
+ * @example
+ * const v = kl(new Normal([0, 1], 1), new Normal(0, 1)) as NDArray;
+ * v.shape; // [2]
+ * v.toNested(); // [0, 0.5]
+ */
 export class NDArray {
   readonly data: Float64Array;
   readonly shape: readonly number[];

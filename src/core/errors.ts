@@ -19,6 +19,19 @@ export interface ErrorDetails {
   value?: unknown;
 }
 
+/**
+ * Every error the library throws on bad input: a `code` (`InvalidShape`, `InvalidParameter`,
+ * `NotPositiveDefinite`, `NotImplemented`, `WorkerFailed`), the `argument` at fault, the batch
+ * `index` and the `value`, and a message that says what to do. Nothing is left half-changed.
+ *
+ * @example
+ * try {
+ *   new Normal(0, -2);
+ * } catch (e) {
+ *   (e as KullbackError).code; // "InvalidParameter"
+ *   (e as KullbackError).argument; // "scale"
+ * }
+ */
 export class KullbackError extends Error {
   readonly code: ErrorCode;
   readonly argument: string | undefined;

@@ -50,6 +50,16 @@ export function shouldValidate(options?: DistributionOptions): boolean {
   return options?.validate ?? settings.validate;
 }
 
+/**
+ * A batch of independent distributions of one family: `batchShape` (the batch), `eventShape`
+ * (one draw), `mean()`, `logProb(x)`, `entropy()`, seeded `sample(n, { seed })` and `toJSON()`.
+ * A scalar batch gives numbers, otherwise NDArrays of the batch shape. `kl(p, q)` dispatches on
+ * the (p, q) classes through the registry.
+ *
+ * @example
+ * const p = new Normal([0, 1], 1); // batchShape [2]
+ * p.entropy(); // NDArray [1.4189…, 1.4189…]
+ */
 export abstract class Distribution {
   /** The family name used in JSON (`"Normal"`, `"MultivariateNormal"`, ...). */
   abstract readonly family: string;

@@ -57,6 +57,16 @@ function hasForm(x: Distribution): x is Distribution & HasGaussianForm {
   return typeof (x as Partial<HasGaussianForm>).toGaussianForm === "function";
 }
 
+/**
+ * A finite mixture Σₖ wₖ N(μₖ, Σₖ) of Gaussians (weights summing to 1), from covariances,
+ * variances, component distributions or one Gaussian. No closed-form KL exists: `gmmKl` gives
+ * the approximations and bounds, `klMonteCarlo` an estimate with its standard error.
+ *
+ * @example
+ * const mix = GaussianMixture.fromVariance([0.3, 0.7], [[-1, 0], [1, 0]], [[1, 1], [0.5, 0.5]]);
+ * mix.logProb([0, 0]); // a number
+ * gmmKl(mix, GaussianMixture.fromVariance([1], [[0, 0]], [[2, 1]])); // { value, kind, ... }
+ */
 export class GaussianMixture extends Distribution {
   readonly family = "GaussianMixture";
   /** Always `[]`: mixtures are unbatched. */

@@ -24,6 +24,15 @@ export function sumTrailing(x: number | NDArray, k: number): number | NDArray {
   return result(out, shape);
 }
 
+/**
+ * Reinterprets the last `reinterpretedBatchNdims` batch axes of `base` as event axes (PyTorch's
+ * and TFP's Independent): log densities, entropies and KLs are summed over them.
+ * `Independent(Normal, 1)` is a diagonal Gaussian.
+ *
+ * @example
+ * const p = new Independent(new Normal([0, 1], [1, 2]), 1); // eventShape [2]
+ * kl(p, new Independent(new Normal([0, 0], [1, 1]), 1)); // a number
+ */
 export class Independent extends Distribution {
   readonly family = "Independent";
   readonly base: Distribution;

@@ -106,7 +106,13 @@ const parameterNames: Record<string, readonly string[]> = {
   GaussianMixture: ["weights", "loc", "covariance", "variance"],
 };
 
-/** Adds a family to the JSON reader (used by families defined outside this file). */
+/**
+ * Adds a family to the JSON reader (`fromJSON`, the CLI, `kullback eval`): `parse` receives the
+ * JSON object and returns the distribution.
+ *
+ * @example
+ * registerFamily("MyFamily", (o) => new MyFamily(o.rate as number));
+ */
 export function registerFamily(name: string, parse: Parser): void {
   families[name] = parse;
   delete parameterNames[name];
@@ -168,7 +174,13 @@ export function fromJSON(json: unknown): Distribution {
   }
 }
 
-/** The JSON object of a distribution (special numbers as strings). */
+/**
+ * The JSON object of a distribution (special numbers as the strings "Infinity", "NaN"); the
+ * inverse of `fromJSON`.
+ *
+ * @example
+ * toJSON(new Normal(0, 1)); // { family: "Normal", loc: 0, scale: 1 }
+ */
 export function toJSON(d: Distribution): Record<string, unknown> {
   return encodeSpecial(d.toJSON()) as Record<string, unknown>;
 }

@@ -7,6 +7,14 @@ import { paramJSON, shouldValidate, type DistributionJSON, type DistributionOpti
 import { VectorGaussian } from "./gaussian.js";
 import { lowRankForm, type GaussianForm } from "./gaussian-form.js";
 
+/**
+ * The multivariate normal with Σ = W Wᵀ + diag(D) (PyTorch's LowRankMultivariateNormal): solves
+ * and determinants in O(d r²) through the capacitance matrix I + Wᵀ D⁻¹ W, never forming Σ⁻¹.
+ *
+ * @example
+ * const p = new LowRankMultivariateNormal([0, 0, 0], [[1], [0.5], [0]], [1, 1, 2]);
+ * kl(p, MultivariateNormalDiag.standard(3)); // a number
+ */
 export class LowRankMultivariateNormal extends VectorGaussian {
   readonly family = "LowRankMultivariateNormal";
   private readonly given: { loc: NDArray; covFactor: NDArray; covDiag: NDArray };

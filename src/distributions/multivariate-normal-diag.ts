@@ -10,6 +10,15 @@ import { diagForm, type GaussianForm } from "./gaussian-form.js";
 
 export type DiagParametrisation = "variance" | "scale" | "logVariance";
 
+/**
+ * The multivariate normal with a diagonal covariance, from variances, scales or log-variances
+ * (kept in log space: a log-variance of −700 is exact), or `standard(d)` = N(0, I). The VAE
+ * case: `kl(fromLogVariance(mu, logVar), standard(d))` gives one value per row.
+ *
+ * @example
+ * const post = MultivariateNormalDiag.fromLogVariance([[0.5, -1], [0, 0.2]], [[0.1, -0.3], [0, -700]]);
+ * kl(post, MultivariateNormalDiag.standard(2)); // NDArray of shape [2]
+ */
 export class MultivariateNormalDiag extends VectorGaussian {
   readonly family = "MultivariateNormalDiag";
   readonly parametrisation: DiagParametrisation;

@@ -7,6 +7,17 @@ import { covarianceForm, precisionForm, scaleTrilForm, type GaussianForm } from 
 
 export type FullParametrisation = "covariance" | "scaleTril" | "precision";
 
+/**
+ * The multivariate normal N(loc, Σ) with a full covariance, built from a covariance, a
+ * lower-triangular scale L (Σ = L Lᵀ) or a precision P (Σ = P⁻¹, through a reversed Cholesky:
+ * no inverse is formed). One Cholesky at construction; `NotPositiveDefinite` names the pivot.
+ * Batch axes lead; a stack of means may share one covariance (factored once).
+ *
+ * @example
+ * const p = MultivariateNormal.fromCovariance([0, 0], [[1, 0.3], [0.3, 2]]);
+ * const q = MultivariateNormal.fromScaleTril([1, 0], [[1, 0], [0.5, 1]]);
+ * kl(p, q); // a number
+ */
 export class MultivariateNormal extends VectorGaussian {
   readonly family = "MultivariateNormal";
   /** Which matrix the user gave (kept for `toJSON`). */

@@ -5,6 +5,15 @@ import { checkSampleCount, mapBatch, mapScalarEvent, type SampleOptions } from "
 import { LocationScale } from "./location-scale.js";
 import { diagForm, LOG_2PI, type GaussianForm } from "./gaussian-form.js";
 
+/**
+ * The univariate normal N(loc, scale²): density exp(−(x − loc)²/(2 scale²)) / (scale √(2π)).
+ * `loc` finite, `scale` positive and finite (`InvalidParameter` otherwise); parameters broadcast.
+ * KL(N(μ₁, σ₁) ‖ N(μ₂, σ₂)) = ½ φ(2 log(σ₁/σ₂)) + ½ ((μ₁ − μ₂)/σ₂)², φ(t) = eᵗ − 1 − t.
+ *
+ * @example
+ * kl(new Normal(0, 1), new Normal(1, 2)); // 0.4431471805599453
+ * new Normal([0, 1], 2).batchShape; // [2]
+ */
 export class Normal extends LocationScale {
   readonly family = "Normal";
   private _form: GaussianForm | undefined;

@@ -29,7 +29,13 @@ export interface ParamSpec {
   readonly ok: (v: number) => boolean;
 }
 
-/** A parameter with its own requirement and check. */
+/**
+ * A parameter of a user-defined `ScalarFamily`: its name, the requirement an error message
+ * states, and the check.
+ *
+ * @example
+ * const rate = paramSpec("rate", "positive and finite", (v) => v > 0 && Number.isFinite(v));
+ */
 export function paramSpec(name: string, requirement: string, ok: (v: number) => boolean): ParamSpec {
   return { name, requirement, ok };
 }

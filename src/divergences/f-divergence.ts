@@ -27,7 +27,13 @@ import { log1pexp } from "../core/special.js";
 import type { Distribution } from "../distributions/base.js";
 import { mapDiscretePair, sumOverSupport, type Cell } from "./discrete.js";
 
-/** A Csiszár generator: convex f on (0, ∞) given in log space, with its dual and limits. */
+/**
+ * A Csiszár generator: convex f on (0, ∞) with f(1) = 0, given in log space, with its dual and
+ * limits; `fDivergence(p, q, f)` = Σ q f(p/q). The TFP generators are in the `csiszar` namespace.
+ *
+ * @example
+ * fDivergence(new Categorical({ probs: [0.5, 0.5] }), new Categorical({ probs: [0.9, 0.1] }), csiszar.klForward);
+ */
 export class CsiszarFunction {
   /**
    * @param name the TFP name (e.g. "kl_forward")

@@ -200,7 +200,12 @@ function index(row: KlRow): void {
 }
 table.forEach(index);
 
-/** The registered rows (read-only view), e.g. to list supported pairs. */
+/**
+ * The registered rows `{ p, q, fn }` (read-only view): the pairs `kl` has a closed form for.
+ *
+ * @example
+ * klTable().map((r) => `${r.p.name} ‖ ${r.q.name}`); // ["Normal ‖ Normal", …]
+ */
 export function klTable(): readonly KlRow[] {
   return table;
 }

@@ -60,7 +60,9 @@ export function evaluateCase(raw: Record<string, unknown>): CaseOutput {
   const id = c.id;
   try {
     const op = c.op;
-    const handler = typeof op === "string" ? ops[op] : undefined;
+    // own properties only: an op named "constructor" or "__proto__" is unknown, not Object's
+    const handler =
+      typeof op === "string" && Object.prototype.hasOwnProperty.call(ops, op) ? ops[op] : undefined;
     if (!handler)
       throw notImplemented(`op "${String(op)}" is not implemented (known: ${knownOps().join(", ")})`);
     const v = handler(c);

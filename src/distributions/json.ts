@@ -131,7 +131,14 @@ export function decodeSpecial(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decodeSpecial);
   if (typeof v === "object" && v !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = decodeSpecial(x);
+    // defineProperty: a "__proto__" key stays a plain key instead of setting the prototype
+    for (const [k, x] of Object.entries(v))
+      Object.defineProperty(out, k, {
+        value: decodeSpecial(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return v;
@@ -149,7 +156,8 @@ export function fromJSON(json: unknown): Distribution {
   const rec = o as Record<string, unknown>;
   const family = rec.family;
   if (typeof family !== "string") throw invalidParameter("family", "a string", family);
-  const parse = families[family];
+  // own properties only: a user string never reaches Object.prototype ("__proto__", "constructor")
+  const parse = Object.prototype.hasOwnProperty.call(families, family) ? families[family] : undefined;
   if (!parse)
     throw notImplemented(`family "${family}" is not implemented (known: ${knownFamilies().join(", ")})`);
   const names = Object.prototype.hasOwnProperty.call(parameterNames, family)

@@ -1,6 +1,7 @@
 /**
  * The library built from src/ with the kernel internals beside the public entry, for the benches
- * that time internals (kernelsFor(n).potrf, gemmNT, enableWasm/disableWasm): esbuild bundles it
+ * that time internals (the WASM backend and module, kernelsFor(n).potrf, gemmNT, the dense
+ * threads): esbuild bundles it
  * in memory; `await internal()` returns the module. The public benches import dist/ instead.
  */
 import { build } from "esbuild";
@@ -12,7 +13,9 @@ export async function internal() {
   const out = await build({
     stdin: {
       contents: `export * from "./src/index.ts";
-export { enableWasm, disableWasm, defaultKernels, kernelsFor } from "./src/linalg/wasm.ts";
+export * from "./src/linalg/wasm.ts";
+export * from "./src/linalg/wasm-module.ts";
+export { jsKernels } from "./src/linalg/kernels.ts";
 export { setDenseThreads, startDenseThreads, denseThreadsFor } from "./src/linalg/threaded.ts";
 export { gemmNT } from "./src/linalg/gemm.ts";`,
       resolveDir: root,

@@ -12,28 +12,9 @@
  * Times are the best of several runs, both in CPU time of this process (robust when other jobs
  * share the machine) and wall-clock time.
  */
-import { build } from "esbuild";
-import { fileURLToPath } from "node:url";
+import { internal } from "./internal.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bundled = await build({
-  stdin: {
-    contents: `export * from "./src/linalg/wasm.ts";
-export * from "./src/linalg/wasm-module.ts";
-export { jsKernels } from "./src/linalg/kernels.ts";
-export { kl, MultivariateNormalDiag } from "./src/index.ts";`,
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  write: false,
-  logLevel: "error",
-});
-const lib = await import(
-  "data:text/javascript;base64," + Buffer.from(bundled.outputFiles[0].text).toString("base64")
-);
+const lib = await internal();
 const { wasmExports, wasmStatus, wasmKernels, createWasmKernels, jsKernels, klDiagBatchWasm, sqDistWasm } =
   lib;
 

@@ -11,7 +11,7 @@
  *                                       tests need the bundles, not the .d.ts files)
  *
  * "The same sources" is a hash of src/, asm/, the build scripts, tsup.config.ts and package.json,
- * kept in dist/.build-stamp with whether declarations were built.
+ * kept in dist/.build-stamp.
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -81,5 +81,5 @@ await build({
 });
 if (dts)
   run([join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")]);
-writeFileSync(stampFile, JSON.stringify({ hash, dts }) + "\n");
+writeFileSync(stampFile, JSON.stringify({ hash }) + "\n");
 console.log(`build: dist/ ${dts ? "with" : "without"} type declarations`);

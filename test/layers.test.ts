@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 const src = fileURLToPath(new URL("../src/", import.meta.url));
 
 /** The layers, bottom first: a folder may import its own layer and the layers below it. */
-export const LAYERS: readonly (readonly string[])[] = [
+const LAYERS: readonly (readonly string[])[] = [
   ["core"],
   ["linalg"],
   ["distributions"],

@@ -28,7 +28,7 @@ function klTableMarkdown(): string {
 }
 
 /** The ```ts blocks of a markdown text. */
-export function tsBlocks(text: string): string[] {
+function tsBlocks(text: string): string[] {
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 

@@ -6,7 +6,7 @@
  */
 import { configureValidation, validationEnabled } from "../distributions/base.js";
 import { backendSetting, defaultKernels, disableWasm, enableWasm } from "../linalg/wasm.js";
-import { initWasm, wasmStatus, type WasmStatus } from "../linalg/wasm-module.js";
+import { initWasm, initWasmSync, wasmStatus, type WasmStatus } from "../linalg/wasm-module.js";
 import {
   denseThreadsError,
   denseThreadsFor,
@@ -63,19 +63,20 @@ export function configure(options: Configuration): void {
     throw invalidParameter("validate", "true or false", validate);
   if (backend !== undefined && backend !== "auto" && backend !== "wasm" && backend !== "typescript")
     throw invalidParameter("backend", '"auto", "wasm" or "typescript"', backend);
-  if (threads !== undefined) setDenseThreads(threads); // validates, changes nothing else
-  if (validate !== undefined) configureValidation(validate);
-  if (backend === "auto") defaultKernels();
-  else if (backend === "typescript") disableWasm();
-  else if (backend === "wasm" && !enableWasm()) {
-    defaultKernels();
+  // the last check that can fail, before anything changes
+  if (backend === "wasm" && !initWasmSync()) {
     throw new KullbackError(
       "InvalidParameter",
       `backend: "wasm" is not available here (${wasmStatus().error ?? "no WebAssembly SIMD"}); ` +
-        `in a browser's main thread call await initBackend() first; the backend stays "auto"`,
+        `in a browser's main thread call await initBackend() first`,
       { argument: "backend", value: backend },
     );
   }
+  if (threads !== undefined) setDenseThreads(threads); // validates first: throws before setting
+  if (validate !== undefined) configureValidation(validate);
+  if (backend === "auto") defaultKernels();
+  else if (backend === "typescript") disableWasm();
+  else if (backend === "wasm") enableWasm();
 }
 
 /** What {@link backendStatus} reports. */

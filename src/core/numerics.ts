@@ -64,16 +64,9 @@ export class CompensatedSum {
  * compensatedSum(4, (k) => [1, 1e100, 1, -1e100][k]); // 2
  */
 export function compensatedSum(n: number, at: (k: number) => number): number {
-  let s = 0;
-  let c = 0;
-  for (let k = 0; k < n; k++) {
-    const v = at(k);
-    const t = s + v;
-    if (Math.abs(s) >= Math.abs(v)) c += s - t + v;
-    else c += v - t + s;
-    s = t;
-  }
-  return Number.isFinite(s) ? s + c : s;
+  const s = new CompensatedSum();
+  for (let k = 0; k < n; k++) s.add(at(k));
+  return s.value;
 }
 
 /**

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KullbackError } from "../../src/core/errors.js";
 import { Random } from "../../src/core/random.js";
-import { spdMatrix } from "../helpers.js";
+import { spdMatrix, wasmEverywhere } from "../helpers.js";
 import { MultivariateNormal } from "../../src/distributions/multivariate-normal.js";
 import { MultivariateNormalDiag } from "../../src/distributions/multivariate-normal-diag.js";
 import type { NDArray } from "../../src/core/array.js";
@@ -26,7 +26,7 @@ import {
   shutdownDenseThreads,
   startDenseThreads,
 } from "../../src/linalg/threaded.js";
-import { createWasmKernels, defaultKernels, disableWasm, enableWasm } from "../../src/linalg/wasm.js";
+import { defaultKernels, disableWasm, enableWasm } from "../../src/linalg/wasm.js";
 import { initWasmSync } from "../../src/linalg/wasm-module.js";
 import { gemmNT } from "../../src/linalg/gemm.js";
 import { eigh } from "../../src/linalg/eigh.js";
@@ -39,7 +39,7 @@ import { KDTree } from "../../src/linalg/kdtree.js";
 import { kdtreeRange } from "../../src/estimators/knn-search.js";
 
 // WASM at every size, so that small orders (fast tests) exercise the threaded path
-const wasmAll = createWasmKernels({ potrf: 0, trsm: 0, trsmWork: 0, trsv: 0, trilSolveTril: 0 });
+const wasmAll = wasmEverywhere;
 
 function spd(n: number, seed: number): Float64Array {
   return spdMatrix(new Random(seed), n, 0.1);

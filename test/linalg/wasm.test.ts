@@ -4,8 +4,7 @@
  * diagonal KL bit-for-bit against the library's own path. (The reference vectors run with WASM
  * at every size in the wasm project of test/conformance/vectors.test.ts.)
  */
-import { spdMatrix } from "../helpers.js";
-import { wasmEverywhere } from "../helpers.js";
+import { spdMatrix, wasmEverywhere } from "../helpers.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Random } from "../../src/core/random.js";
 import {
@@ -31,8 +30,6 @@ import {
 import { initWasm, initWasmSync, wasmExports, wasmStatus } from "../../src/linalg/wasm-module.js";
 
 const SIZES = [1, 2, 7, 33, 130];
-/** WASM at every size (the default backend switches to TS below its measured switch-over sizes). */
-const forced = wasmEverywhere;
 
 afterEach(() => defaultKernels());
 
@@ -159,7 +156,7 @@ describe("raw GEMM and SYRK against naive loops", () => {
 
 describe("WASM kernels equal the TS kernels to round-off", () => {
   const rng = new Random(20240611);
-  for (const k of [forced, wasmKernels] as Kernels[]) {
+  for (const k of [wasmEverywhere, wasmKernels] as Kernels[]) {
     for (const n of SIZES) {
       it(`${k.name}: potrf n=${n} (with an offset; upper triangle zeroed)`, () => {
         const a = spd(rng, n);
@@ -256,7 +253,7 @@ describe("WASM kernels equal the TS kernels to round-off", () => {
         else a[k * n + k] = Infinity;
         const x = Float64Array.from(a);
         const y = Float64Array.from(a);
-        const iw = forced.potrf(n, x, 0);
+        const iw = wasmEverywhere.potrf(n, x, 0);
         const it = jsKernels.potrf(n, y, 0);
         expect(iw).toBe(it);
         if (it > 0) {
@@ -281,7 +278,7 @@ describe("WASM kernels equal the TS kernels to round-off", () => {
       const y = Float64Array.from(a);
       const it = jsKernels.potrf(n, y, 0);
       expect(it).toBeGreaterThan(0);
-      expect(forced.potrf(n, x, 0)).toBe(it);
+      expect(wasmEverywhere.potrf(n, x, 0)).toBe(it);
     }
   });
 
